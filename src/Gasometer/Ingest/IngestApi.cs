@@ -1,0 +1,155 @@
+using System.Text;
+using System.Text.Json;
+using Gasometer.Web;
+
+namespace Gasometer.Ingest;
+
+/// <summary>
+/// POST /api/ingest and POST /api/ingest/batch: the seed's wire contract. A thin edge: read the body
+/// within its limit, validate every field, hand valid snapshots to the writer, answer after commit.
+/// </summary>
+public static class IngestApi
+{
+    public const int MaxEventBytes = 64 * 1024;
+    public const int MaxBatchBytes = 32 * 1024 * 1024;
+    public const int MaxBatchEvents = 100_000;
+    const int MaxRejectionsListed = 1_000;
+
+    public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/ingest").AddEndpointFilter<ApiKeyFilter>().WithTags("Ingest");
+        group.MapPost("", PostEvent).WithSummary("Receive one stop-hook cost event (a session's running totals).");
+        group.MapPost("/batch", PostBatch).WithSummary("Receive many events at once, as a JSON array or NDJSON.");
+        return group;
+    }
+
+    static async Task<IResult> PostEvent(HttpRequest request, IngestWriter writer, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxEventBytes, ct);
+        if (body is null) return ErrorBodies.PayloadTooLarge(MaxEventBytes);
+
+        var problems = new List<ValidationDetail>();
+        var snapshot = ParseDocument(body, problems, root => SnapshotParser.Parse(root, CostSnapshot.HookSource, problems));
+        if (snapshot is null) return ErrorBodies.InvalidPayload(problems);
+
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await writer.WriteAsync([snapshot], ct);
+            return TypedResults.Json(new { status = "ingested" }, statusCode: StatusCodes.Status201Created);
+        });
+    }
+
+    /// <summary>One rejected item of a batch: its position (0-based), its line for NDJSON, and why.</summary>
+    public sealed record Rejection(int Index, int? Line, IReadOnlyList<ValidationDetail> Details);
+
+    static async Task<IResult> PostBatch(HttpRequest request, IngestWriter writer, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxBatchBytes, ct);
+        if (body is null) return ErrorBodies.PayloadTooLarge(MaxBatchBytes);
+
+        var problems = new List<ValidationDetail>();
+        var snapshots = new List<CostSnapshot>();
+        var rejections = new List<Rejection>();
+        int items = BatchItems(body, problems, (index, line, element, lineProblem) =>
+        {
+            var details = new List<ValidationDetail>();
+            if (lineProblem is not null) details.Add(lineProblem);
+            else if (SnapshotParser.Parse(element, CostSnapshot.HookSource, details) is { } s) snapshots.Add(s);
+            if (details.Count > 0) rejections.Add(new Rejection(index, line, details));
+        });
+        if (problems.Count > 0) return ErrorBodies.InvalidPayload(problems);
+
+        var listed = rejections.Take(MaxRejectionsListed).ToList();
+        if (snapshots.Count == 0)
+        {
+            problems.Add(new("body", items == 0 ? "contains no events" : "no event in the batch is valid"));
+            return TypedResults.BadRequest(new { error = "Invalid payload", details = problems, accepted = 0, rejected_count = rejections.Count, rejected = listed });
+        }
+
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await writer.WriteAsync(snapshots, ct);
+            return TypedResults.Json(
+                new { status = "ingested", accepted = snapshots.Count, rejected_count = rejections.Count, rejected = listed },
+                statusCode: StatusCodes.Status201Created);
+        });
+    }
+
+    static T? ParseDocument<T>(byte[] body, List<ValidationDetail> problems, Func<JsonElement, T?> parse) where T : class
+    {
+        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            problems.Add(new("body", "is empty; send a JSON object"));
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return parse(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            problems.Add(new("body", $"is not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')})"));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Walks a batch body, a JSON array or NDJSON (one object per line), calling back once per item
+    /// with either its JSON or the reason its line could not be read. Returns the number of items.
+    /// </summary>
+    static int BatchItems(byte[] body, List<ValidationDetail> problems, Action<int, int?, JsonElement, ValidationDetail?> onItem)
+    {
+        var trimmed = body.AsSpan().TrimStart(" \t\r\n\uFEFF"u8);
+        if (trimmed.IsEmpty)
+        {
+            problems.Add(new("body", "is empty; send a JSON array or NDJSON"));
+            return 0;
+        }
+        if (trimmed[0] == (byte)'[')
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                int count = document.RootElement.GetArrayLength();
+                if (count > MaxBatchEvents)
+                {
+                    problems.Add(new("body", $"holds {count} events; at most {MaxBatchEvents} per batch"));
+                    return count;
+                }
+                int index = 0;
+                foreach (var element in document.RootElement.EnumerateArray()) onItem(index++, null, element, null);
+                return count;
+            }
+            catch (JsonException e)
+            {
+                problems.Add(new("body", $"is not a valid JSON array ({e.Message.Split(" Path:")[0].TrimEnd('.')})"));
+                return 0;
+            }
+        }
+
+        var lines = Encoding.UTF8.GetString(body).Split('\n');
+        int items = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0) continue;
+            if (items == MaxBatchEvents)
+            {
+                problems.Add(new("body", $"holds more than {MaxBatchEvents} events; at most {MaxBatchEvents} per batch"));
+                return items;
+            }
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                onItem(items, i + 1, document.RootElement, null);
+            }
+            catch (JsonException)
+            {
+                onItem(items, i + 1, default, new ValidationDetail("body", "line is not valid JSON"));
+            }
+            items++;
+        }
+        return items;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Gasometer.Storage;
+
+public enum Engine { Sqlite, Postgres }
+
+/// <summary>
+/// The one storage handle: which engine, how to open a connection, and the few places where the
+/// two SQL dialects differ. Everything else writes plain parameterized SQL that both engines run.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    readonly string connectionString;
+    readonly NpgsqlDataSource? postgres;
+
+    // Columns are snake_case, C# properties PascalCase.
+    static Database() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    Database(Engine engine, string connectionString, string description)
+    {
+        Engine = engine;
+        this.connectionString = connectionString;
+        Description = description;
+        if (engine == Engine.Postgres) postgres = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public Engine Engine { get; }
+
+    /// <summary>Where the data lives, without secrets, for logs and the health check.</summary>
+    public string Description { get; }
+
+    public static Database Sqlite(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        return new Database(Engine.Sqlite, builder.ToString(), $"sqlite:{full}");
+    }
+
+    public static Database Postgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return new Database(Engine.Postgres, connectionString, $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}");
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (postgres is not null) return await postgres.OpenConnectionAsync(ct);
+
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        // Per-connection settings: FULL makes every commit durable on power loss, not only on a
+        // process crash; the writer commits in groups so the fsync is paid once per group.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>
+    /// Serializes writers of one session across server instances sharing a PostgreSQL database.
+    /// SQLite needs nothing: a write transaction already holds the database's single write lock.
+    /// </summary>
+    public string? SessionLockSql => Engine == Engine.Postgres
+        ? "SELECT pg_advisory_xact_lock(hashtextextended(@SessionId, 0))"
+        : null;
+
+    /// <summary>True when an exception means the database could not be reached at all (a client should retry).</summary>
+    public static bool IsUnavailable(Exception e) => e switch
+    {
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException } => true,
+        NpgsqlException n when n.IsTransient => true,
+        PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "3D000" } => true,
+        SqliteException { SqliteErrorCode: 5 or 6 or 14 } => true, // BUSY, LOCKED, CANTOPEN
+        _ => false,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (postgres is not null) await postgres.DisposeAsync();
+        else SqliteConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,38 @@
+using Gasometer.Ingest;
+using Gasometer.Storage;
+
+namespace Gasometer.Web;
+
+/// <summary>The seed's error bodies, in one place so every endpoint answers alike.</summary>
+public static class ErrorBodies
+{
+    public static IResult InvalidPayload(IEnumerable<ValidationDetail> details) =>
+        TypedResults.BadRequest(new { error = "Invalid payload", details });
+
+    public static IResult InvalidParameters(IEnumerable<ValidationDetail> details) =>
+        TypedResults.BadRequest(new { error = "Invalid parameters", details });
+
+    public static IResult PayloadTooLarge(int limitBytes) =>
+        TypedResults.Json(new { error = "Payload too large", limit_bytes = limitBytes }, statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    public static IResult Unauthorized() =>
+        TypedResults.Json(new { error = "Unauthorized" }, statusCode: StatusCodes.Status401Unauthorized);
+
+    /// <summary>
+    /// 503 when the database cannot be reached (a client should retry later), 500 for any other
+    /// storage failure; the cause goes to the log, never to the client.
+    /// </summary>
+    public static async Task<IResult> OnStorageFailure(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Database.IsUnavailable(e)
+                ? TypedResults.Json(new { error = "Database unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : TypedResults.Json(new { error = "Database error" }, statusCode: StatusCodes.Status500InternalServerError);
+        }
+    }
+}
