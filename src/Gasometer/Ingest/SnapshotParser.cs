@@ -58,8 +58,9 @@ public static class SnapshotParser
             problems.Add(new(name, "is required"));
             return null;
         }
+        int before = problems.Count;
         var text = OptionalText(fields, name, maxLength, problems);
-        if (text is null && fields[name].ValueKind == JsonValueKind.String)
+        if (text is null && problems.Count == before)
             problems.Add(new(name, "must not be empty"));
         return text;
     }

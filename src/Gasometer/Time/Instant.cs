@@ -17,7 +17,7 @@ public readonly record struct Instant(long UnixNanos, short OffsetMinutes)
     static readonly long MaxNanos = ToUnixNanos(new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
     static readonly Regex Rfc3339 = new(
-        @"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:\d{2})?$",
+        @"^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$",
         RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     public DateTimeOffset ToDateTimeOffset() =>
