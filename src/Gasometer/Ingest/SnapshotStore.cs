@@ -21,6 +21,7 @@ public sealed class SnapshotStore(Database database)
     {
         var rollup = new SpendRollup();
         var accepted = new List<AcceptedSnapshot>();
+        using var commands = new LedgerCommands(connection, tx);
         // Within one write, a later snapshot with the same session and ended_at replaces an earlier one,
         // exactly as if they had been sent one after the other.
         var bySession = new SortedDictionary<string, SortedDictionary<long, CostSnapshot>>(StringComparer.Ordinal);
@@ -35,24 +36,20 @@ public sealed class SnapshotStore(Database database)
             if (database.SessionLockSql is { } lockSql)
                 await connection.ExecuteAsync(lockSql, new { SessionId = sessionId }, tx);
             var incoming = series.Values.ToList();
-            long? latest = await connection.ExecuteScalarAsync<long?>(
-                "SELECT MAX(ended_at_ns) FROM snapshots WHERE session_id = @sessionId", new { sessionId }, tx);
+            long? latest = await commands.LatestEndedAtAsync(sessionId);
             if (latest is null || incoming[0].EndedAt.UnixNanos > latest)
-                await AppendAsync(connection, tx, sessionId, incoming, nowNanos, rollup, accepted);
+                await AppendAsync(commands, sessionId, incoming, nowNanos, rollup, accepted);
             else
-                await RecomputeAsync(connection, tx, sessionId, incoming, nowNanos, rollup, accepted);
+                await RecomputeAsync(connection, tx, commands, sessionId, incoming, nowNanos, rollup, accepted);
         }
-        await rollup.FlushAsync(connection, tx);
+        await rollup.FlushAsync(commands);
         return accepted;
     }
 
-    async Task AppendAsync(DbConnection c, DbTransaction tx, string sessionId, List<CostSnapshot> incoming,
+    static async Task AppendAsync(LedgerCommands commands, string sessionId, List<CostSnapshot> incoming,
         long now, SpendRollup rollup, List<AcceptedSnapshot> accepted)
     {
-        var latestRun = await c.QuerySingleOrDefaultAsync<RunRow>(
-            $"SELECT {RunRow.Columns} FROM runs WHERE session_id = @sessionId ORDER BY run_no DESC LIMIT 1",
-            new { sessionId }, tx);
-        var cursor = new RunCursor(latestRun?.ToState());
+        var cursor = new RunCursor(await commands.LatestRunAsync(sessionId));
         var placed = new List<(CostSnapshot, Placement)>(incoming.Count);
         foreach (var s in incoming)
         {
@@ -60,15 +57,15 @@ public sealed class SnapshotStore(Database database)
             rollup.Add(s, p);
             placed.Add((s, p));
         }
-        foreach (var run in cursor.Runs) await UpsertRunAsync(c, tx, run, now);
+        foreach (var run in cursor.Runs) await commands.UpsertRunAsync(run, now);
         foreach (var (s, p) in placed)
         {
-            long id = await UpsertSnapshotAsync(c, tx, s, p, now);
+            long id = await commands.UpsertSnapshotAsync(s, p, now);
             accepted.Add(new AcceptedSnapshot(id, s, p, RunCost(cursor, p.RunNo)));
         }
     }
 
-    async Task RecomputeAsync(DbConnection c, DbTransaction tx, string sessionId, List<CostSnapshot> incoming,
+    static async Task RecomputeAsync(DbConnection c, DbTransaction tx, LedgerCommands commands, string sessionId, List<CostSnapshot> incoming,
         long now, SpendRollup rollup, List<AcceptedSnapshot> accepted)
     {
         var stored = (await c.QueryAsync<SnapshotRow>(
@@ -99,10 +96,10 @@ public sealed class SnapshotStore(Database database)
         }
 
         await c.ExecuteAsync("DELETE FROM runs WHERE session_id = @sessionId", new { sessionId }, tx);
-        foreach (var run in newCursor.Runs) await UpsertRunAsync(c, tx, run, now);
+        foreach (var run in newCursor.Runs) await commands.UpsertRunAsync(run, now);
         foreach (var (s, p, announce) in placed)
         {
-            long id = await UpsertSnapshotAsync(c, tx, s, p, now);
+            long id = await commands.UpsertSnapshotAsync(s, p, now);
             if (announce) accepted.Add(new AcceptedSnapshot(id, s, p, RunCost(newCursor, p.RunNo)));
         }
     }
@@ -110,53 +107,45 @@ public sealed class SnapshotStore(Database database)
     static long RunCost(RunCursor cursor, int runNo) =>
         cursor.Runs.FirstOrDefault(r => r.RunNo == runNo)?.CostNanos ?? 0;
 
-    static Task<long> UpsertSnapshotAsync(DbConnection c, DbTransaction tx, CostSnapshot s, Placement p, long now) =>
-        c.ExecuteScalarAsync<long>("""
-            INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
-                role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
-                duration_sec, beads_closed, source, ingested_at_ns)
-            VALUES (@SessionId, @EndedAtNs, @OffsetMinutes, @RunNo, @CostNanos, @IncrementNanos,
-                @Role, @Worker, @Rig, @Model, @InputTokens, @OutputTokens, @CacheReadTokens, @CacheCreateTokens,
-                @DurationSec, @BeadsClosed, @Source, @Now)
-            ON CONFLICT (session_id, ended_at_ns) DO UPDATE SET
-                utc_offset_min = excluded.utc_offset_min, run_no = excluded.run_no, cost_nanos = excluded.cost_nanos,
-                increment_nanos = excluded.increment_nanos, role = excluded.role, worker = excluded.worker,
-                rig = excluded.rig, model = excluded.model, input_tokens = excluded.input_tokens,
-                output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
-                cache_create_tokens = excluded.cache_create_tokens, duration_sec = excluded.duration_sec,
-                beads_closed = excluded.beads_closed, source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
-            RETURNING id
-            """, new
-        {
-            s.SessionId, EndedAtNs = s.EndedAt.UnixNanos, OffsetMinutes = (long)s.EndedAt.OffsetMinutes,
-            RunNo = (long)p.RunNo, s.CostNanos, p.IncrementNanos, s.Role, s.Worker, s.Rig, s.Model,
-            s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens, s.DurationSec, s.BeadsClosed,
-            s.Source, Now = now,
-        }, tx);
+    internal const string UpsertSnapshotSql = """
+        INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
+            role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
+            duration_sec, beads_closed, source, ingested_at_ns)
+        VALUES (@session_id, @ended_at_ns, @offset_minutes, @run_no, @cost_nanos, @increment_nanos,
+            @role, @worker, @rig, @model, @input_tokens, @output_tokens, @cache_read_tokens, @cache_create_tokens,
+            @duration_sec, @beads_closed, @source, @now)
+        ON CONFLICT (session_id, ended_at_ns) DO UPDATE SET
+            utc_offset_min = excluded.utc_offset_min, run_no = excluded.run_no, cost_nanos = excluded.cost_nanos,
+            increment_nanos = excluded.increment_nanos, role = excluded.role, worker = excluded.worker,
+            rig = excluded.rig, model = excluded.model, input_tokens = excluded.input_tokens,
+            output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+            cache_create_tokens = excluded.cache_create_tokens, duration_sec = excluded.duration_sec,
+            beads_closed = excluded.beads_closed, source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
+        RETURNING id
+        """;
 
-    static Task UpsertRunAsync(DbConnection c, DbTransaction tx, RunState r, long now) =>
-        c.ExecuteAsync("""
-            INSERT INTO runs (session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens,
-                cache_read_tokens, cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns,
-                utc_offset_min, snapshot_count, source, updated_at_ns)
-            VALUES (@SessionId, @RunNo, @Role, @Worker, @Rig, @Model, @CostNanos, @Input, @Output,
-                @CacheRead, @CacheCreate, @Beads, @DurationSec, @StartedAtNs, @LastSeenNs,
-                @Offset, @SnapshotCount, @Source, @Now)
-            ON CONFLICT (session_id, run_no) DO UPDATE SET
-                role = excluded.role, worker = excluded.worker, rig = excluded.rig, model = excluded.model,
-                cost_nanos = excluded.cost_nanos, input_tokens = excluded.input_tokens,
-                output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
-                cache_create_tokens = excluded.cache_create_tokens, beads_closed = excluded.beads_closed,
-                duration_sec = excluded.duration_sec, started_at_ns = excluded.started_at_ns,
-                ended_at_ns = excluded.ended_at_ns, utc_offset_min = excluded.utc_offset_min,
-                snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns
-            """, new
-        {
-            r.SessionId, RunNo = (long)r.RunNo, r.Role, r.Worker, r.Rig, r.Model, r.CostNanos,
-            r.Totals.Input, r.Totals.Output, r.Totals.CacheRead, r.Totals.CacheCreate, r.Totals.Beads,
-            r.DurationSec, r.StartedAtNs, r.LastSeenNs, Offset = (long)r.LastOffsetMinutes,
-            SnapshotCount = (long)r.SnapshotCount, r.Source, Now = now,
-        }, tx);
+    internal const string UpsertRunSql = """
+        INSERT INTO runs (session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens,
+            cache_read_tokens, cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns,
+            utc_offset_min, snapshot_count, source, updated_at_ns)
+        VALUES (@session_id, @run_no, @role, @worker, @rig, @model, @cost_nanos, @input, @output,
+            @cache_read, @cache_create, @beads, @duration_sec, @started_at_ns, @last_seen_ns,
+            @offset, @snapshot_count, @source, @now)
+        ON CONFLICT (session_id, run_no) DO UPDATE SET
+            role = excluded.role, worker = excluded.worker, rig = excluded.rig, model = excluded.model,
+            cost_nanos = excluded.cost_nanos, input_tokens = excluded.input_tokens,
+            output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+            cache_create_tokens = excluded.cache_create_tokens, beads_closed = excluded.beads_closed,
+            duration_sec = excluded.duration_sec, started_at_ns = excluded.started_at_ns,
+            ended_at_ns = excluded.ended_at_ns, utc_offset_min = excluded.utc_offset_min,
+            snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns
+        """;
+
+    /// <summary>Columns of a runs row in the order <see cref="LedgerCommands.LatestRunAsync"/> reads them.</summary>
+    internal const string RunColumns = """
+        session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens, cache_read_tokens,
+        cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns, utc_offset_min, snapshot_count, source
+        """;
 }
 
 /// <summary>A stored snapshot as Dapper reads it (both engines hand back 64-bit integers).</summary>
@@ -189,36 +178,4 @@ sealed class SnapshotRow
     public CostSnapshot ToSnapshot() => new(SessionId, Role, Worker, Rig, CostNanos,
         new Instant(EndedAtNs, (short)UtcOffsetMin), InputTokens, OutputTokens, CacheReadTokens, CacheCreateTokens,
         Model, DurationSec, BeadsClosed, Source);
-}
-
-/// <summary>A stored run as Dapper reads it.</summary>
-sealed class RunRow
-{
-    public const string Columns = """
-        session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens, cache_read_tokens,
-        cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns, utc_offset_min, snapshot_count, source
-        """;
-
-    public string SessionId { get; set; } = "";
-    public long RunNo { get; set; }
-    public string Role { get; set; } = "";
-    public string? Worker { get; set; }
-    public string? Rig { get; set; }
-    public string? Model { get; set; }
-    public long CostNanos { get; set; }
-    public long InputTokens { get; set; }
-    public long OutputTokens { get; set; }
-    public long CacheReadTokens { get; set; }
-    public long CacheCreateTokens { get; set; }
-    public long BeadsClosed { get; set; }
-    public long? DurationSec { get; set; }
-    public long StartedAtNs { get; set; }
-    public long EndedAtNs { get; set; }
-    public long UtcOffsetMin { get; set; }
-    public long SnapshotCount { get; set; }
-    public string Source { get; set; } = "";
-
-    public RunState ToState() => new(SessionId, (int)RunNo, CostNanos,
-        new Counters(InputTokens, OutputTokens, CacheReadTokens, CacheCreateTokens, BeadsClosed),
-        StartedAtNs, EndedAtNs, (short)UtcOffsetMin, Role, Worker, Rig, Model, DurationSec, (int)SnapshotCount, Source);
 }

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-
 namespace Gasometer.Ingest;
 
 /// <summary>
@@ -29,31 +26,28 @@ public sealed class SpendRollup
         changes[key] = changes.TryGetValue(key, out var old) ? (old.Spend + spend, old.Counters + counters) : (spend, counters);
     }
 
-    public async Task FlushAsync(DbConnection connection, DbTransaction tx)
+    internal const string UpsertSql = """
+        INSERT INTO spend_rollup (bucket, role, rig, worker, model, spend_nanos,
+            input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, beads_closed)
+        VALUES (@bucket, @role, @rig, @worker, @model, @spend, @input, @output, @cache_read, @cache_create, @beads)
+        ON CONFLICT (bucket, role, rig, worker, model) DO UPDATE SET
+            spend_nanos = spend_rollup.spend_nanos + excluded.spend_nanos,
+            input_tokens = spend_rollup.input_tokens + excluded.input_tokens,
+            output_tokens = spend_rollup.output_tokens + excluded.output_tokens,
+            cache_read_tokens = spend_rollup.cache_read_tokens + excluded.cache_read_tokens,
+            cache_create_tokens = spend_rollup.cache_create_tokens + excluded.cache_create_tokens,
+            beads_closed = spend_rollup.beads_closed + excluded.beads_closed
+        """;
+
+    internal async Task FlushAsync(LedgerCommands commands)
     {
-        const string sql = """
-            INSERT INTO spend_rollup (bucket, role, rig, worker, model, spend_nanos,
-                input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, beads_closed)
-            VALUES (@Bucket, @Role, @Rig, @Worker, @Model, @Spend, @Input, @Output, @CacheRead, @CacheCreate, @Beads)
-            ON CONFLICT (bucket, role, rig, worker, model) DO UPDATE SET
-                spend_nanos = spend_rollup.spend_nanos + excluded.spend_nanos,
-                input_tokens = spend_rollup.input_tokens + excluded.input_tokens,
-                output_tokens = spend_rollup.output_tokens + excluded.output_tokens,
-                cache_read_tokens = spend_rollup.cache_read_tokens + excluded.cache_read_tokens,
-                cache_create_tokens = spend_rollup.cache_create_tokens + excluded.cache_create_tokens,
-                beads_closed = spend_rollup.beads_closed + excluded.beads_closed
-            """;
         // Sorted keys: two PostgreSQL instances flushing at once take row locks in the same order.
         foreach (var (key, (spend, c)) in changes.OrderBy(kv => kv.Key.Bucket).ThenBy(kv => kv.Key.Role, StringComparer.Ordinal)
                      .ThenBy(kv => kv.Key.Rig, StringComparer.Ordinal).ThenBy(kv => kv.Key.Worker, StringComparer.Ordinal)
                      .ThenBy(kv => kv.Key.Model, StringComparer.Ordinal))
         {
             if (spend == 0 && c.IsZero) continue;
-            await connection.ExecuteAsync(sql, new
-            {
-                key.Bucket, key.Role, key.Rig, key.Worker, key.Model, Spend = spend,
-                c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads,
-            }, tx);
+            await commands.AddToRollupAsync(key.Bucket, key.Role, key.Rig, key.Worker, key.Model, spend, c);
         }
         changes.Clear();
     }

@@ -1,0 +1,92 @@
+using System.Data.Common;
+
+namespace Gasometer.Ingest;
+
+/// <summary>
+/// The hot path's statements, each built once per write transaction and reused for every snapshot,
+/// so SQLite and PostgreSQL parse and plan them once instead of once per row. (Dapper builds a new
+/// command per call, which dominated the cost of appending a snapshot.)
+/// </summary>
+sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDisposable
+{
+    readonly Dictionary<string, DbCommand> prepared = [];
+
+    public async Task<long?> LatestEndedAtAsync(string sessionId)
+    {
+        var cmd = Command("SELECT MAX(ended_at_ns) FROM snapshots WHERE session_id = @session_id", "session_id");
+        cmd.Parameters[0].Value = sessionId;
+        var value = await cmd.ExecuteScalarAsync();
+        return value is null or DBNull ? null : Convert.ToInt64(value);
+    }
+
+    public async Task<RunState?> LatestRunAsync(string sessionId)
+    {
+        var cmd = Command($"SELECT {SnapshotStore.RunColumns} FROM runs WHERE session_id = @session_id ORDER BY run_no DESC LIMIT 1", "session_id");
+        cmd.Parameters[0].Value = sessionId;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        long L(int i) => reader.GetInt64(i);
+        string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        return new RunState(reader.GetString(0), (int)L(1), L(6),
+            new Counters(L(7), L(8), L(9), L(10), L(11)),
+            L(13), L(14), (short)L(15), reader.GetString(2), S(3), S(4), S(5),
+            reader.IsDBNull(12) ? null : L(12), (int)L(16), reader.GetString(17));
+    }
+
+    public async Task<long> UpsertSnapshotAsync(CostSnapshot s, Placement p, long now)
+    {
+        var cmd = Command(SnapshotStore.UpsertSnapshotSql,
+            "session_id", "ended_at_ns", "offset_minutes", "run_no", "cost_nanos", "increment_nanos", "role", "worker", "rig",
+            "model", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "duration_sec",
+            "beads_closed", "source", "now");
+        Bind(cmd, s.SessionId, s.EndedAt.UnixNanos, (long)s.EndedAt.OffsetMinutes, (long)p.RunNo, s.CostNanos, p.IncrementNanos,
+            s.Role, s.Worker, s.Rig, s.Model, s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens,
+            s.DurationSec, s.BeadsClosed, s.Source, now);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    public async Task UpsertRunAsync(RunState r, long now)
+    {
+        var cmd = Command(SnapshotStore.UpsertRunSql,
+            "session_id", "run_no", "role", "worker", "rig", "model", "cost_nanos", "input", "output", "cache_read",
+            "cache_create", "beads", "duration_sec", "started_at_ns", "last_seen_ns", "offset", "snapshot_count", "source", "now");
+        Bind(cmd, r.SessionId, (long)r.RunNo, r.Role, r.Worker, r.Rig, r.Model, r.CostNanos, r.Totals.Input, r.Totals.Output,
+            r.Totals.CacheRead, r.Totals.CacheCreate, r.Totals.Beads, r.DurationSec, r.StartedAtNs, r.LastSeenNs,
+            (long)r.LastOffsetMinutes, (long)r.SnapshotCount, r.Source, now);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task AddToRollupAsync(long bucket, string role, string rig, string worker, string model, long spend, Counters c)
+    {
+        var cmd = Command(SpendRollup.UpsertSql,
+            "bucket", "role", "rig", "worker", "model", "spend", "input", "output", "cache_read", "cache_create", "beads");
+        Bind(cmd, bucket, role, rig, worker, model, spend, c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    DbCommand Command(string sql, params string[] parameterNames)
+    {
+        if (prepared.TryGetValue(sql, out var cmd)) return cmd;
+        cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            cmd.Parameters.Add(parameter);
+        }
+        prepared[sql] = cmd;
+        return cmd;
+    }
+
+    static void Bind(DbCommand cmd, params object?[] values)
+    {
+        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cmd in prepared.Values) cmd.Dispose();
+    }
+}
