@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gasometer.Health;
 using Gasometer.Ingest;
+using Gasometer.Stats;
 using Gasometer.Storage;
 using Gasometer.Web;
 
@@ -17,7 +18,8 @@ public static class Program
         return 0;
     }
 
-    public static async Task<WebApplication> BuildServerAsync(string[] args)
+    /// <param name="customize">lets tests replace a service (the clock) before the app is built.</param>
+    public static async Task<WebApplication> BuildServerAsync(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         ListenAddress.Apply(builder);
@@ -29,6 +31,8 @@ public static class Program
         builder.Services.AddSingleton<IngestFeed>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        builder.Services.AddSingleton(TimeProvider.System);
+        customize?.Invoke(builder);
 
         var app = builder.Build();
         await Migrations.ApplyAsync(database);
@@ -37,6 +41,8 @@ public static class Program
         app.UseJsonErrors();
         app.MapHealthApi();
         app.MapIngestApi();
+        app.MapCostsApi();
+        app.MapStatsApi();
         app.MapApiNotFound();
         return app;
     }

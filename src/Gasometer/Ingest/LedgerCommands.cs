@@ -38,10 +38,12 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
         var cmd = Command(SnapshotStore.UpsertSnapshotSql,
             "session_id", "ended_at_ns", "offset_minutes", "run_no", "cost_nanos", "increment_nanos", "role", "worker", "rig",
             "model", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "duration_sec",
-            "beads_closed", "source", "now");
+            "beads_closed", "input_increment", "output_increment", "cache_read_increment", "cache_create_increment",
+            "beads_increment", "source", "now");
+        var d = p.CounterIncrements;
         Bind(cmd, s.SessionId, s.EndedAt.UnixNanos, (long)s.EndedAt.OffsetMinutes, (long)p.RunNo, s.CostNanos, p.IncrementNanos,
             s.Role, s.Worker, s.Rig, s.Model, s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens,
-            s.DurationSec, s.BeadsClosed, s.Source, now);
+            s.DurationSec, s.BeadsClosed, d.Input, d.Output, d.CacheRead, d.CacheCreate, d.Beads, s.Source, now);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 

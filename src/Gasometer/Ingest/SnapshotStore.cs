@@ -91,7 +91,7 @@ public sealed class SnapshotStore(Database database)
             rollup.Add(s, p);
             bool isChanged = changedTimes.Contains(s.EndedAt.UnixNanos);
             bool moved = storedByTime.TryGetValue(s.EndedAt.UnixNanos, out var row)
-                && (row.RunNo != p.RunNo || row.IncrementNanos != p.IncrementNanos);
+                && (row.RunNo != p.RunNo || row.IncrementNanos != p.IncrementNanos || row.CounterIncrements != p.CounterIncrements);
             if (isChanged || moved) placed.Add((s, p, isChanged));
         }
 
@@ -110,17 +110,22 @@ public sealed class SnapshotStore(Database database)
     internal const string UpsertSnapshotSql = """
         INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
             role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
-            duration_sec, beads_closed, source, ingested_at_ns)
+            duration_sec, beads_closed, input_increment, output_increment, cache_read_increment,
+            cache_create_increment, beads_increment, source, ingested_at_ns)
         VALUES (@session_id, @ended_at_ns, @offset_minutes, @run_no, @cost_nanos, @increment_nanos,
             @role, @worker, @rig, @model, @input_tokens, @output_tokens, @cache_read_tokens, @cache_create_tokens,
-            @duration_sec, @beads_closed, @source, @now)
+            @duration_sec, @beads_closed, @input_increment, @output_increment, @cache_read_increment,
+            @cache_create_increment, @beads_increment, @source, @now)
         ON CONFLICT (session_id, ended_at_ns) DO UPDATE SET
             utc_offset_min = excluded.utc_offset_min, run_no = excluded.run_no, cost_nanos = excluded.cost_nanos,
             increment_nanos = excluded.increment_nanos, role = excluded.role, worker = excluded.worker,
             rig = excluded.rig, model = excluded.model, input_tokens = excluded.input_tokens,
             output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
             cache_create_tokens = excluded.cache_create_tokens, duration_sec = excluded.duration_sec,
-            beads_closed = excluded.beads_closed, source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
+            beads_closed = excluded.beads_closed, input_increment = excluded.input_increment,
+            output_increment = excluded.output_increment, cache_read_increment = excluded.cache_read_increment,
+            cache_create_increment = excluded.cache_create_increment, beads_increment = excluded.beads_increment,
+            source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
         RETURNING id
         """;
 
@@ -153,7 +158,8 @@ sealed class SnapshotRow
 {
     public const string Columns = """
         id, session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos, role, worker, rig, model,
-        input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, duration_sec, beads_closed, source
+        input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, duration_sec, beads_closed,
+        input_increment, output_increment, cache_read_increment, cache_create_increment, beads_increment, source
         """;
 
     public long Id { get; set; }
@@ -173,7 +179,14 @@ sealed class SnapshotRow
     public long? CacheCreateTokens { get; set; }
     public long? DurationSec { get; set; }
     public long? BeadsClosed { get; set; }
+    public long InputIncrement { get; set; }
+    public long OutputIncrement { get; set; }
+    public long CacheReadIncrement { get; set; }
+    public long CacheCreateIncrement { get; set; }
+    public long BeadsIncrement { get; set; }
     public string Source { get; set; } = "";
+
+    public Counters CounterIncrements => new(InputIncrement, OutputIncrement, CacheReadIncrement, CacheCreateIncrement, BeadsIncrement);
 
     public CostSnapshot ToSnapshot() => new(SessionId, Role, Worker, Rig, CostNanos,
         new Instant(EndedAtNs, (short)UtcOffsetMin), InputTokens, OutputTokens, CacheReadTokens, CacheCreateTokens,

@@ -18,6 +18,12 @@ CREATE TABLE snapshots (
     cache_create_tokens BIGINT ,
     duration_sec        BIGINT ,
     beads_closed        BIGINT ,
+    -- what this snapshot added to its run (the token counters are running totals too)
+    input_increment         BIGINT  NOT NULL,
+    output_increment        BIGINT  NOT NULL,
+    cache_read_increment    BIGINT  NOT NULL,
+    cache_create_increment  BIGINT  NOT NULL,
+    beads_increment         BIGINT  NOT NULL,
     source              TEXT    NOT NULL,
     ingested_at_ns      BIGINT NOT NULL,
     UNIQUE (session_id, ended_at_ns)

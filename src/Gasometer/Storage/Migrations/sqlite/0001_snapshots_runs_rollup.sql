@@ -18,6 +18,12 @@ CREATE TABLE snapshots (
     cache_create_tokens INTEGER,
     duration_sec        INTEGER,
     beads_closed        INTEGER,
+    -- what this snapshot added to its run (the token counters are running totals too)
+    input_increment         INTEGER NOT NULL,
+    output_increment        INTEGER NOT NULL,
+    cache_read_increment    INTEGER NOT NULL,
+    cache_create_increment  INTEGER NOT NULL,
+    beads_increment         INTEGER NOT NULL,
     source              TEXT    NOT NULL,
     ingested_at_ns      INTEGER NOT NULL,
     UNIQUE (session_id, ended_at_ns)

@@ -1,0 +1,44 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Gasometer.Stats;
+
+/// <summary>
+/// Session counts. A run has activity in a period when its span, from its first to its last
+/// snapshot, overlaps the period: the agent was working then. Counting runs (not tmux session
+/// names) means a restarted session counts both conversations.
+/// </summary>
+public static class RunActivity
+{
+    public sealed record RunSpan(string Key, long StartedAt, long EndedAt);
+
+    /// <summary>Runs whose span overlaps [from, to), with the value of <paramref name="dimension"/> (or '').</summary>
+    public static async Task<List<RunSpan>> SpansAsync(DbConnection c, StatsQuery q, long from, long to, string? dimension)
+    {
+        var p = new DynamicParameters(new { from, to });
+        var key = dimension is null ? "''" : $"COALESCE({dimension}, '')";
+        return (await c.QueryAsync<RunSpan>($"""
+            SELECT {key} AS key, started_at_ns AS startedat, ended_at_ns AS endedat
+            FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(p)}
+            """, p)).ToList();
+    }
+
+    public static async Task<long> CountAsync(DbConnection c, StatsQuery q, long from, long to)
+    {
+        var p = new DynamicParameters(new { from, to });
+        return await c.ExecuteScalarAsync<long>(
+            $"SELECT COUNT(*) FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(p)}", p);
+    }
+
+    /// <summary>Counts per dimension value of runs overlapping [from, to).</summary>
+    public static async Task<Dictionary<string, long>> CountByAsync(DbConnection c, StatsQuery q, long from, long to, string dimension)
+    {
+        var p = new DynamicParameters(new { from, to });
+        var rows = await c.QueryAsync<(string Key, long Count)>($"""
+            SELECT COALESCE({dimension}, '') AS key, COUNT(*) AS count
+            FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(p)}
+            GROUP BY COALESCE({dimension}, '')
+            """, p);
+        return rows.ToDictionary(r => r.Key, r => r.Count);
+    }
+}

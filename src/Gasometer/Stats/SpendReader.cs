@@ -1,0 +1,89 @@
+using System.Data.Common;
+using Dapper;
+using Gasometer.Ingest;
+
+namespace Gasometer.Stats;
+
+/// <summary>Spend and token increments of one group (a bucket and/or a dimension value) in a range.</summary>
+public sealed record SpendRow(long Bucket, string Key, long Spend, long Input, long Output, long CacheRead, long CacheCreate, long Beads)
+{
+    public static SpendRow Sum(long bucket, string key, IEnumerable<SpendRow> rows)
+    {
+        long s = 0, i = 0, o = 0, r = 0, w = 0, b = 0;
+        foreach (var row in rows) { s += row.Spend; i += row.Input; o += row.Output; r += row.CacheRead; w += row.CacheCreate; b += row.Beads; }
+        return new SpendRow(bucket, key, s, i, o, r, w, b);
+    }
+}
+
+/// <summary>
+/// Sums increments placed at their own ended_at over a half-open range. Whole 15-minute buckets
+/// come from the rollup kept at ingest; a range edge that cuts a bucket (an RFC 3339 bound) is
+/// completed from the snapshots themselves, so any range is exact, not rounded to buckets.
+/// </summary>
+public static class SpendReader
+{
+    public static readonly string[] Dimensions = ["role", "rig", "worker", "model"];
+
+    /// <param name="dimension">role, rig, worker or model to group by; null for one total.</param>
+    /// <param name="byBucket">also group by 15-minute bucket (for days and hours in a zone).</param>
+    public static async Task<List<SpendRow>> ReadAsync(DbConnection c, StatsQuery q, long from, long to, string? dimension, bool byBucket)
+    {
+        if (dimension is not null && !Dimensions.Contains(dimension)) throw new ArgumentException("unknown dimension", nameof(dimension));
+        long bucketNanos = SpendRollup.BucketNanos;
+        long firstWhole = (from + bucketNanos - 1) / bucketNanos; // first bucket wholly inside
+        long endWhole = to / bucketNanos;                          // first bucket not wholly inside
+
+        var p = new DynamicParameters();
+        var filters = q.FilterSql(p);
+        var rollupKey = dimension ?? "''";
+        var snapshotKey = dimension is null ? "''" : $"COALESCE({dimension}, '')";
+        var rollupBucket = byBucket ? "bucket" : "0";
+        var snapshotBucket = byBucket ? $"ended_at_ns / {bucketNanos}" : "0";
+        string RollupSql() => $"""
+            SELECT {rollupBucket} AS bucket, {rollupKey} AS key, SUM(spend_nanos) AS spend, SUM(input_tokens) AS input,
+                   SUM(output_tokens) AS output, SUM(cache_read_tokens) AS cache_read, SUM(cache_create_tokens) AS cache_create,
+                   SUM(beads_closed) AS beads
+            FROM spend_rollup WHERE bucket >= @firstWhole AND bucket < @endWhole{filters}
+            {Group(byBucket ? "bucket" : null, dimension)}
+            """;
+        string SnapshotSql(string lo, string hi) => $"""
+            SELECT {snapshotBucket} AS bucket, {snapshotKey} AS key, SUM(increment_nanos) AS spend, SUM(input_increment) AS input,
+                   SUM(output_increment) AS output, SUM(cache_read_increment) AS cache_read,
+                   SUM(cache_create_increment) AS cache_create, SUM(beads_increment) AS beads
+            FROM snapshots WHERE ended_at_ns >= {lo} AND ended_at_ns < {hi}{filters}
+            {Group(byBucket ? snapshotBucket : null, dimension is null ? null : snapshotKey)}
+            """;
+
+        p.Add("from", from);
+        p.Add("to", to);
+        var parts = new List<string>();
+        if (firstWhole < endWhole)
+        {
+            p.Add("firstWhole", firstWhole);
+            p.Add("endWhole", endWhole);
+            p.Add("wholeFrom", firstWhole * bucketNanos);
+            p.Add("wholeTo", endWhole * bucketNanos);
+            parts.Add(RollupSql());
+            if (from < firstWhole * bucketNanos) parts.Add(SnapshotSql("@from", "@wholeFrom"));
+            if (endWhole * bucketNanos < to) parts.Add(SnapshotSql("@wholeTo", "@to"));
+        }
+        else
+        {
+            parts.Add(SnapshotSql("@from", "@to"));
+        }
+
+        var rows = await c.QueryAsync<(long Bucket, string Key, long? Spend, long? Input, long? Output, long? CacheRead, long? CacheCreate, long? Beads)>(
+            string.Join("\nUNION ALL\n", parts), p);
+        return rows.Where(r => r.Spend is not null)
+            .GroupBy(r => (r.Bucket, r.Key))
+            .Select(g => SpendRow.Sum(g.Key.Bucket, g.Key.Key, g.Select(r => new SpendRow(r.Bucket, r.Key, r.Spend ?? 0, r.Input ?? 0,
+                r.Output ?? 0, r.CacheRead ?? 0, r.CacheCreate ?? 0, r.Beads ?? 0))))
+            .ToList();
+    }
+
+    static string Group(string? bucket, string? key)
+    {
+        var columns = new[] { bucket, key }.Where(x => x is not null).ToList();
+        return columns.Count == 0 ? "" : "GROUP BY " + string.Join(", ", columns);
+    }
+}

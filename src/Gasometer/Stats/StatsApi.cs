@@ -1,0 +1,237 @@
+using Gasometer.Ingest;
+using Gasometer.Money;
+using Gasometer.Storage;
+using Gasometer.Web;
+
+namespace Gasometer.Stats;
+
+/// <summary>
+/// GET /api/stats/*: spend placed in time in the reporting zone. Spend is always the sum of
+/// increments at their own ended_at (DESIGN.md section 3); sessions count runs with activity.
+/// </summary>
+public static class StatsApi
+{
+    public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/stats").WithTags("Stats");
+        group.MapGet("/summary", Summary).WithSummary("Today, the last 7 days and this month: spend and sessions.");
+        group.MapGet("/daily", Daily).WithSummary("Spend and sessions per day (in tz) and role, rig, worker or model (group_by).");
+        group.MapGet("/roles", (HttpRequest r, Database d, IConfiguration c) => Breakdown(r, d, c, "role")).WithSummary("Spend, sessions and tokens per role.");
+        group.MapGet("/rigs", (HttpRequest r, Database d, IConfiguration c) => Breakdown(r, d, c, "rig")).WithSummary("Spend, sessions and tokens per rig.");
+        group.MapGet("/workers", (HttpRequest r, Database d, IConfiguration c) => Breakdown(r, d, c, "worker")).WithSummary("Spend, sessions and tokens per worker.");
+        group.MapGet("/models", (HttpRequest r, Database d, IConfiguration c) => Breakdown(r, d, c, "model")).WithSummary("Spend, sessions and tokens per model.");
+        group.MapGet("/hourly", Hourly).WithSummary("Spend per hour for the last N hours, burn rate and today's projection.");
+        group.MapGet("/beads", Beads).WithSummary("Cost per bead closed, by role and by rig.");
+        group.MapGet("/filters", Filters).WithSummary("The roles, rigs, workers and models present in the range.");
+        return group;
+    }
+
+    public sealed record Period(decimal TotalUsd, long Sessions);
+
+    static async Task<IResult> Summary(HttpRequest request, Database database, IConfiguration configuration, TimeProvider clock)
+    {
+        var problems = new List<ValidationDetail>();
+        var q = StatsQuery.Parse(request.Query, configuration, problems);
+        if (q is null) return ErrorBodies.InvalidParameters(problems);
+
+        long now = ReportingZone.ToNanos(clock.GetUtcNow());
+        var today = q.Zone.DateOf(now);
+        var end = q.Zone.StartOf(today.AddDays(1));
+        var periods = new[]
+        {
+            q.Zone.StartOf(today),
+            q.Zone.StartOf(today.AddDays(-6)),
+            q.Zone.StartOf(new DateOnly(today.Year, today.Month, 1)),
+        };
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await using var c = await database.OpenAsync();
+            var results = new List<Period>();
+            foreach (var start in periods)
+            {
+                var spend = await SpendReader.ReadAsync(c, q, start, end, null, byBucket: false);
+                results.Add(new Period(Usd.FromNanos(spend.Sum(r => r.Spend)), await RunActivity.CountAsync(c, q, start, end)));
+            }
+            return TypedResults.Ok(new { today = results[0], week = results[1], month = results[2], tz = q.Zone.Id });
+        });
+    }
+
+    static async Task<IResult> Daily(HttpRequest request, Database database, IConfiguration configuration, TimeProvider clock)
+    {
+        var problems = new List<ValidationDetail>();
+        var q = StatsQuery.Parse(request.Query, configuration, problems);
+        var groupBy = StatsQuery.OneOf(request.Query, "group_by", "role", SpendReader.Dimensions, problems);
+        if (q is null || groupBy is null || problems.Count > 0) return ErrorBodies.InvalidParameters(problems);
+
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await using var c = await database.OpenAsync();
+            var (from, to) = await DataRange.ResolveAsync(c, q, clock);
+            var days = q.Zone.Days(from, to);
+            var totals = new Dictionary<(int Day, string Key), (long Spend, long Sessions)>();
+
+            foreach (var row in await SpendReader.ReadAsync(c, q, from, to, groupBy, byBucket: true))
+            {
+                int day = DayIndex(days, row.Bucket * SpendRollup.BucketNanos);
+                if (day < 0) continue;
+                var old = totals.GetValueOrDefault((day, row.Key));
+                totals[(day, row.Key)] = (old.Spend + row.Spend, old.Sessions);
+            }
+            foreach (var run in await RunActivity.SpansAsync(c, q, from, to, groupBy))
+            {
+                int first = Math.Max(0, DayIndex(days, Math.Max(run.StartedAt, from)));
+                int last = DayIndex(days, Math.Min(run.EndedAt, to - 1));
+                for (int day = first; day <= last && day >= 0; day++)
+                {
+                    var old = totals.GetValueOrDefault((day, run.Key));
+                    totals[(day, run.Key)] = (old.Spend, old.Sessions + 1);
+                }
+            }
+
+            var data = totals.OrderBy(t => t.Key.Day).ThenBy(t => t.Key.Key, StringComparer.Ordinal)
+                .Select(t => new Dictionary<string, object?>
+                {
+                    ["date"] = days[t.Key.Day].Date.ToString("yyyy-MM-dd"),
+                    [groupBy] = t.Key.Key.Length == 0 ? null : t.Key.Key,
+                    ["total_usd"] = Usd.FromNanos(t.Value.Spend),
+                    ["session_count"] = t.Value.Sessions,
+                });
+            return TypedResults.Ok(new { data, tz = q.Zone.Id });
+        });
+    }
+
+    /// <summary>The index of the day containing an instant, or -1 outside the days.</summary>
+    static int DayIndex(List<(DateOnly Date, long StartNanos, long EndNanos)> days, long at)
+    {
+        int lo = 0, hi = days.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (at < days[mid].StartNanos) hi = mid - 1;
+            else if (at >= days[mid].EndNanos) lo = mid + 1;
+            else return mid;
+        }
+        return -1;
+    }
+
+    static async Task<IResult> Breakdown(HttpRequest request, Database database, IConfiguration configuration, string dimension)
+    {
+        var problems = new List<ValidationDetail>();
+        var q = StatsQuery.Parse(request.Query, configuration, problems);
+        if (q is null) return ErrorBodies.InvalidParameters(problems);
+
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await using var c = await database.OpenAsync();
+            long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
+            var spend = await SpendReader.ReadAsync(c, q, from, to, dimension, byBucket: false);
+            var sessions = await RunActivity.CountByAsync(c, q, from, to, dimension);
+            var keys = spend.Select(s => s.Key).Union(sessions.Keys);
+            var data = keys
+                .Select(k => (Key: k, Spend: spend.FirstOrDefault(s => s.Key == k) ?? new SpendRow(0, k, 0, 0, 0, 0, 0, 0)))
+                .OrderByDescending(x => x.Spend.Spend).ThenBy(x => x.Key, StringComparer.Ordinal)
+                .Select(x => new Dictionary<string, object?>
+                {
+                    [dimension] = x.Key.Length == 0 ? null : x.Key,
+                    ["total_usd"] = Usd.FromNanos(x.Spend.Spend),
+                    ["session_count"] = sessions.GetValueOrDefault(x.Key),
+                    ["input_tokens"] = x.Spend.Input,
+                    ["output_tokens"] = x.Spend.Output,
+                    ["cache_read_tokens"] = x.Spend.CacheRead,
+                    ["cache_create_tokens"] = x.Spend.CacheCreate,
+                });
+            return TypedResults.Ok(new { data });
+        });
+    }
+
+    static async Task<IResult> Hourly(HttpRequest request, Database database, IConfiguration configuration, TimeProvider clock)
+    {
+        var problems = new List<ValidationDetail>();
+        var q = StatsQuery.Parse(request.Query, configuration, problems);
+        var hours = StatsQuery.Integer(request.Query, "hours", 24, 1, 24 * 31, problems);
+        if (q is null || hours is null || problems.Count > 0) return ErrorBodies.InvalidParameters(problems);
+
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await using var c = await database.OpenAsync();
+            long now = ReportingZone.ToNanos(clock.GetUtcNow());
+            long hour = 3600 * ReportingZone.NanosPerSecond;
+            long currentHour = q.Zone.StartOfHour(now);
+            long firstHour = currentHour - (hours.Value - 1) * hour;
+            var rows = await SpendReader.ReadAsync(c, q, firstHour, currentHour + hour, null, byBucket: true);
+            var perHour = Enumerable.Range(0, hours.Value).Select(i =>
+            {
+                long start = firstHour + i * hour;
+                long spend = rows.Where(r => r.Bucket * SpendRollup.BucketNanos >= start && r.Bucket * SpendRollup.BucketNanos < start + hour).Sum(r => r.Spend);
+                return new { hour = new Time.Instant(start, 0).ToUtcString(), total_usd = Usd.FromNanos(spend) };
+            }).ToList();
+
+            long lastHour = (await SpendReader.ReadAsync(c, q, now - hour + 1, now + 1, null, false)).Sum(r => r.Spend);
+            var today = q.Zone.DateOf(now);
+            long dayStart = q.Zone.StartOf(today), dayEnd = q.Zone.StartOf(today.AddDays(1));
+            long todaySpend = (await SpendReader.ReadAsync(c, q, dayStart, now + 1, null, false)).Sum(r => r.Spend);
+            long monthBack = q.Zone.StartOf(today.AddDays(-30));
+            long previous30 = (await SpendReader.ReadAsync(c, q, monthBack, dayStart, null, false)).Sum(r => r.Spend);
+            decimal burn = Usd.FromNanos(lastHour);
+            decimal remainingHours = (decimal)(dayEnd - now) / hour;
+            var thresholds = configuration.GetSection("Gasometer:BurnGauge");
+            return TypedResults.Ok(new
+            {
+                hours = perHour,
+                burn_rate_usd_per_hour = burn,
+                today_usd = Usd.FromNanos(todaySpend),
+                projected_today_usd = Math.Round(Usd.FromNanos(todaySpend) + burn * remainingHours, 6),
+                daily_average_usd = Math.Round(Usd.FromNanos(previous30) / 30m, 6),
+                thresholds = new
+                {
+                    yellow_usd = thresholds.GetValue("YellowUsd", 10m),
+                    red_usd = thresholds.GetValue("RedUsd", 25m),
+                },
+                tz = q.Zone.Id,
+            });
+        });
+    }
+
+    static async Task<IResult> Beads(HttpRequest request, Database database, IConfiguration configuration)
+    {
+        var problems = new List<ValidationDetail>();
+        var q = StatsQuery.Parse(request.Query, configuration, problems);
+        if (q is null) return ErrorBodies.InvalidParameters(problems);
+
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await using var c = await database.OpenAsync();
+            long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
+            async Task<List<Dictionary<string, object?>>> By(string dimension) =>
+                (await SpendReader.ReadAsync(c, q, from, to, dimension, byBucket: false))
+                .OrderByDescending(r => r.Spend).ThenBy(r => r.Key, StringComparer.Ordinal)
+                .Select(r => new Dictionary<string, object?>
+                {
+                    [dimension] = r.Key.Length == 0 ? null : r.Key,
+                    ["total_usd"] = Usd.FromNanos(r.Spend),
+                    ["beads_closed"] = r.Beads,
+                    ["usd_per_bead"] = r.Beads > 0 ? Math.Round(Usd.FromNanos(r.Spend) / r.Beads, 9) : null,
+                }).ToList();
+            return TypedResults.Ok(new { by_role = await By("role"), by_rig = await By("rig") });
+        });
+    }
+
+    static async Task<IResult> Filters(HttpRequest request, Database database, IConfiguration configuration)
+    {
+        var problems = new List<ValidationDetail>();
+        var q = StatsQuery.Parse(request.Query, configuration, problems);
+        if (q is null) return ErrorBodies.InvalidParameters(problems);
+
+        return await ErrorBodies.OnStorageFailure(async () =>
+        {
+            await using var c = await database.OpenAsync();
+            long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
+            // The choices ignore the active filters: chips for the other values must stay visible.
+            var unfiltered = q with { Roles = [], Rigs = [], Workers = [], Models = [] };
+            async Task<List<string>> Values(string dimension) =>
+                (await SpendReader.ReadAsync(c, unfiltered, from, to, dimension, byBucket: false))
+                .Select(r => r.Key).Where(k => k.Length > 0).Order(StringComparer.Ordinal).ToList();
+            return TypedResults.Ok(new { roles = await Values("role"), rigs = await Values("rig"), workers = await Values("worker"), models = await Values("model") });
+        });
+    }
+}
