@@ -81,7 +81,7 @@ public static class CostsApi
         return await ErrorBodies.OnStorageFailure(async () =>
         {
             var p = new DynamicParameters(new { from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue, limit, offset });
-            var where = $"ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(p)}";
+            var where = $"ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(database, p)}";
             if (text is not null)
             {
                 p.Add("q", "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Gasometer.Storage;
 
 namespace Gasometer.Stats;
 
@@ -13,30 +14,30 @@ public static class RunActivity
     public sealed record RunSpan(string Key, long StartedAt, long EndedAt);
 
     /// <summary>Runs whose span overlaps [from, to), with the value of <paramref name="dimension"/> (or '').</summary>
-    public static async Task<List<RunSpan>> SpansAsync(DbConnection c, StatsQuery q, long from, long to, string? dimension)
+    public static async Task<List<RunSpan>> SpansAsync(Database database, DbConnection c, StatsQuery q, long from, long to, string? dimension)
     {
         var p = new DynamicParameters(new { from, to });
         var key = dimension is null ? "''" : $"COALESCE({dimension}, '')";
         return (await c.QueryAsync<RunSpan>($"""
             SELECT {key} AS key, started_at_ns AS startedat, ended_at_ns AS endedat
-            FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(p)}
+            FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(database, p)}
             """, p)).ToList();
     }
 
-    public static async Task<long> CountAsync(DbConnection c, StatsQuery q, long from, long to)
+    public static async Task<long> CountAsync(Database database, DbConnection c, StatsQuery q, long from, long to)
     {
         var p = new DynamicParameters(new { from, to });
         return await c.ExecuteScalarAsync<long>(
-            $"SELECT COUNT(*) FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(p)}", p);
+            $"SELECT COUNT(*) FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(database, p)}", p);
     }
 
     /// <summary>Counts per dimension value of runs overlapping [from, to).</summary>
-    public static async Task<Dictionary<string, long>> CountByAsync(DbConnection c, StatsQuery q, long from, long to, string dimension)
+    public static async Task<Dictionary<string, long>> CountByAsync(Database database, DbConnection c, StatsQuery q, long from, long to, string dimension)
     {
         var p = new DynamicParameters(new { from, to });
         var rows = await c.QueryAsync<(string Key, long Count)>($"""
             SELECT COALESCE({dimension}, '') AS key, COUNT(*) AS count
-            FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(p)}
+            FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(database, p)}
             GROUP BY COALESCE({dimension}, '')
             """, p);
         return rows.ToDictionary(r => r.Key, r => r.Count);

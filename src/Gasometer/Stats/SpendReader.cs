@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Gasometer.Storage;
 using Gasometer.Ingest;
 
 namespace Gasometer.Stats;
@@ -26,7 +27,7 @@ public static class SpendReader
 
     /// <param name="dimension">role, rig, worker or model to group by; null for one total.</param>
     /// <param name="byBucket">also group by 15-minute bucket (for days and hours in a zone).</param>
-    public static async Task<List<SpendRow>> ReadAsync(DbConnection c, StatsQuery q, long from, long to, string? dimension, bool byBucket)
+    public static async Task<List<SpendRow>> ReadAsync(Database database, DbConnection c, StatsQuery q, long from, long to, string? dimension, bool byBucket)
     {
         if (dimension is not null && !Dimensions.Contains(dimension)) throw new ArgumentException("unknown dimension", nameof(dimension));
         long bucketNanos = SpendRollup.BucketNanos;
@@ -34,7 +35,7 @@ public static class SpendReader
         long endWhole = to / bucketNanos;                          // first bucket not wholly inside
 
         var p = new DynamicParameters();
-        var filters = q.FilterSql(p);
+        var filters = q.FilterSql(database, p);
         var rollupKey = dimension ?? "''";
         var snapshotKey = dimension is null ? "''" : $"COALESCE({dimension}, '')";
         var rollupBucket = byBucket ? "bucket" : "0";

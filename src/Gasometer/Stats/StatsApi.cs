@@ -49,8 +49,8 @@ public static class StatsApi
             var results = new List<Period>();
             foreach (var start in periods)
             {
-                var spend = await SpendReader.ReadAsync(c, q, start, end, null, byBucket: false);
-                results.Add(new Period(Usd.FromNanos(spend.Sum(r => r.Spend)), await RunActivity.CountAsync(c, q, start, end)));
+                var spend = await SpendReader.ReadAsync(database, c, q, start, end, null, byBucket: false);
+                results.Add(new Period(Usd.FromNanos(spend.Sum(r => r.Spend)), await RunActivity.CountAsync(database, c, q, start, end)));
             }
             return TypedResults.Ok(new { today = results[0], week = results[1], month = results[2], tz = q.Zone.Id });
         });
@@ -70,14 +70,14 @@ public static class StatsApi
             var days = q.Zone.Days(from, to);
             var totals = new Dictionary<(int Day, string Key), (long Spend, long Sessions)>();
 
-            foreach (var row in await SpendReader.ReadAsync(c, q, from, to, groupBy, byBucket: true))
+            foreach (var row in await SpendReader.ReadAsync(database, c, q, from, to, groupBy, byBucket: true))
             {
                 int day = DayIndex(days, row.Bucket * SpendRollup.BucketNanos);
                 if (day < 0) continue;
                 var old = totals.GetValueOrDefault((day, row.Key));
                 totals[(day, row.Key)] = (old.Spend + row.Spend, old.Sessions);
             }
-            foreach (var run in await RunActivity.SpansAsync(c, q, from, to, groupBy))
+            foreach (var run in await RunActivity.SpansAsync(database, c, q, from, to, groupBy))
             {
                 int first = Math.Max(0, DayIndex(days, Math.Max(run.StartedAt, from)));
                 int last = DayIndex(days, Math.Min(run.EndedAt, to - 1));
@@ -124,8 +124,8 @@ public static class StatsApi
         {
             await using var c = await database.OpenAsync();
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
-            var spend = await SpendReader.ReadAsync(c, q, from, to, dimension, byBucket: false);
-            var sessions = await RunActivity.CountByAsync(c, q, from, to, dimension);
+            var spend = await SpendReader.ReadAsync(database, c, q, from, to, dimension, byBucket: false);
+            var sessions = await RunActivity.CountByAsync(database, c, q, from, to, dimension);
             var keys = spend.Select(s => s.Key).Union(sessions.Keys);
             var data = keys
                 .Select(k => (Key: k, Spend: spend.FirstOrDefault(s => s.Key == k) ?? new SpendRow(0, k, 0, 0, 0, 0, 0, 0)))
@@ -158,7 +158,7 @@ public static class StatsApi
             long hour = 3600 * ReportingZone.NanosPerSecond;
             long currentHour = q.Zone.StartOfHour(now);
             long firstHour = currentHour - (hours.Value - 1) * hour;
-            var rows = await SpendReader.ReadAsync(c, q, firstHour, currentHour + hour, null, byBucket: true);
+            var rows = await SpendReader.ReadAsync(database, c, q, firstHour, currentHour + hour, null, byBucket: true);
             var perHour = Enumerable.Range(0, hours.Value).Select(i =>
             {
                 long start = firstHour + i * hour;
@@ -166,12 +166,12 @@ public static class StatsApi
                 return new { hour = new Time.Instant(start, 0).ToUtcString(), total_usd = Usd.FromNanos(spend) };
             }).ToList();
 
-            long lastHour = (await SpendReader.ReadAsync(c, q, now - hour + 1, now + 1, null, false)).Sum(r => r.Spend);
+            long lastHour = (await SpendReader.ReadAsync(database, c, q, now - hour + 1, now + 1, null, false)).Sum(r => r.Spend);
             var today = q.Zone.DateOf(now);
             long dayStart = q.Zone.StartOf(today), dayEnd = q.Zone.StartOf(today.AddDays(1));
-            long todaySpend = (await SpendReader.ReadAsync(c, q, dayStart, now + 1, null, false)).Sum(r => r.Spend);
+            long todaySpend = (await SpendReader.ReadAsync(database, c, q, dayStart, now + 1, null, false)).Sum(r => r.Spend);
             long monthBack = q.Zone.StartOf(today.AddDays(-30));
-            long previous30 = (await SpendReader.ReadAsync(c, q, monthBack, dayStart, null, false)).Sum(r => r.Spend);
+            long previous30 = (await SpendReader.ReadAsync(database, c, q, monthBack, dayStart, null, false)).Sum(r => r.Spend);
             decimal burn = Usd.FromNanos(lastHour);
             decimal remainingHours = (decimal)(dayEnd - now) / hour;
             var thresholds = configuration.GetSection("Gasometer:BurnGauge");
@@ -203,7 +203,7 @@ public static class StatsApi
             await using var c = await database.OpenAsync();
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
             async Task<List<Dictionary<string, object?>>> By(string dimension) =>
-                (await SpendReader.ReadAsync(c, q, from, to, dimension, byBucket: false))
+                (await SpendReader.ReadAsync(database, c, q, from, to, dimension, byBucket: false))
                 .OrderByDescending(r => r.Spend).ThenBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => new Dictionary<string, object?>
                 {
@@ -229,7 +229,7 @@ public static class StatsApi
             // The choices ignore the active filters: chips for the other values must stay visible.
             var unfiltered = q with { Roles = [], Rigs = [], Workers = [], Models = [] };
             async Task<List<string>> Values(string dimension) =>
-                (await SpendReader.ReadAsync(c, unfiltered, from, to, dimension, byBucket: false))
+                (await SpendReader.ReadAsync(database, c, unfiltered, from, to, dimension, byBucket: false))
                 .Select(r => r.Key).Where(k => k.Length > 0).Order(StringComparer.Ordinal).ToList();
             return TypedResults.Ok(new { roles = await Values("role"), rigs = await Values("rig"), workers = await Values("worker"), models = await Values("model") });
         });

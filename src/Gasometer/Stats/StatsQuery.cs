@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Gasometer.Ingest;
+using Gasometer.Storage;
 using Gasometer.Time;
 
 namespace Gasometer.Stats;
@@ -117,18 +118,15 @@ public sealed record StatsQuery(
         return null;
     }
 
-    /// <summary>
-    /// SQL conditions for the filters, with their parameters. Rollup rows keep a missing rig,
-    /// worker or model as '', the runs table as NULL: <paramref name="emptyIsNull"/> picks which.
-    /// </summary>
-    public string FilterSql(DynamicParameters parameters, string alias = "")
+    /// <summary>SQL conditions (each starting with AND) for the filters, adding their parameters.</summary>
+    public string FilterSql(Database database, DynamicParameters parameters)
     {
         var sql = new StringBuilder();
         void Add(string column, IReadOnlyList<string> values)
         {
             if (values.Count == 0) return;
             parameters.Add("f_" + column, values);
-            sql.Append($" AND {alias}{column} IN @f_{column}");
+            sql.Append(" AND ").Append(database.InList(column, "f_" + column));
         }
         Add("role", Roles);
         Add("rig", Rigs);

@@ -73,6 +73,16 @@ public sealed class Database : IAsyncDisposable
         ? "SELECT pg_advisory_xact_lock(hashtextextended(@SessionId, 0))"
         : null;
 
+    /// <summary>
+    /// "column is one of the list in parameter": Dapper expands a list into IN (...) for SQLite but
+    /// hands Npgsql an array, which PostgreSQL compares with = ANY.
+    /// </summary>
+    public string InList(string column, string parameter) =>
+        Engine == Engine.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
+    /// <summary>Case-insensitive LIKE.</summary>
+    public string LikeOperator => Engine == Engine.Postgres ? "ILIKE" : "LIKE";
+
     /// <summary>True when an exception means the database could not be reached at all (a client should retry).</summary>
     public static bool IsUnavailable(Exception e) => e switch
     {
