@@ -32,6 +32,7 @@ public static class Program
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddApiDocument();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -39,6 +40,7 @@ public static class Program
         app.Logger.LogInformation("Storing data in {Database}", database.Description);
 
         app.UseJsonErrors();
+        app.MapOpenApi(); // the machine-readable API description at /openapi/v1.json
         app.MapHealthApi();
         app.MapIngestApi();
         app.MapCostsApi();

@@ -18,8 +18,14 @@ public static class IngestApi
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/ingest").AddEndpointFilter<ApiKeyFilter>().WithTags("Ingest");
-        group.MapPost("", PostEvent).WithSummary("Receive one stop-hook cost event (a session's running totals).");
-        group.MapPost("/batch", PostBatch).WithSummary("Receive many events at once, as a JSON array or NDJSON.");
+        group.MapPost("", PostEvent).WithSummary("Receive one stop-hook cost event (a session's running totals).")
+            .Accepts<ApiDocument.IngestEvent>("application/json")
+            .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status400BadRequest).Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status413PayloadTooLarge).Produces(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/batch", PostBatch).WithSummary("Receive many events at once, as a JSON array or NDJSON (one event per line).")
+            .Accepts<ApiDocument.IngestEvent[]>("application/json", "application/x-ndjson")
+            .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status400BadRequest).Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status413PayloadTooLarge).Produces(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
