@@ -114,34 +114,35 @@ public sealed class SnapshotStore(Database database)
         c.ExecuteScalarAsync<long>("""
             INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
                 role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
-                duration_sec, beads_closed, source, ingested_at_ns)
+                duration_sec, beads_closed, source, ingested_at_ns, cost_origin, computed_cost_nanos)
             VALUES (@SessionId, @EndedAtNs, @OffsetMinutes, @RunNo, @CostNanos, @IncrementNanos,
                 @Role, @Worker, @Rig, @Model, @InputTokens, @OutputTokens, @CacheReadTokens, @CacheCreateTokens,
-                @DurationSec, @BeadsClosed, @Source, @Now)
+                @DurationSec, @BeadsClosed, @Source, @Now, @CostOrigin, @ComputedCostNanos)
             ON CONFLICT (session_id, ended_at_ns) DO UPDATE SET
                 utc_offset_min = excluded.utc_offset_min, run_no = excluded.run_no, cost_nanos = excluded.cost_nanos,
                 increment_nanos = excluded.increment_nanos, role = excluded.role, worker = excluded.worker,
                 rig = excluded.rig, model = excluded.model, input_tokens = excluded.input_tokens,
                 output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
                 cache_create_tokens = excluded.cache_create_tokens, duration_sec = excluded.duration_sec,
-                beads_closed = excluded.beads_closed, source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
+                beads_closed = excluded.beads_closed, source = excluded.source, ingested_at_ns = excluded.ingested_at_ns,
+                cost_origin = excluded.cost_origin, computed_cost_nanos = excluded.computed_cost_nanos
             RETURNING id
             """, new
         {
             s.SessionId, EndedAtNs = s.EndedAt.UnixNanos, OffsetMinutes = (long)s.EndedAt.OffsetMinutes,
             RunNo = (long)p.RunNo, s.CostNanos, p.IncrementNanos, s.Role, s.Worker, s.Rig, s.Model,
             s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens, s.DurationSec, s.BeadsClosed,
-            s.Source, Now = now,
+            s.Source, Now = now, s.CostOrigin, s.ComputedCostNanos,
         }, tx);
 
     static Task UpsertRunAsync(DbConnection c, DbTransaction tx, RunState r, long now) =>
         c.ExecuteAsync("""
             INSERT INTO runs (session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens,
                 cache_read_tokens, cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns,
-                utc_offset_min, snapshot_count, source, updated_at_ns)
+                utc_offset_min, snapshot_count, source, updated_at_ns, cost_origin)
             VALUES (@SessionId, @RunNo, @Role, @Worker, @Rig, @Model, @CostNanos, @Input, @Output,
                 @CacheRead, @CacheCreate, @Beads, @DurationSec, @StartedAtNs, @LastSeenNs,
-                @Offset, @SnapshotCount, @Source, @Now)
+                @Offset, @SnapshotCount, @Source, @Now, @CostOrigin)
             ON CONFLICT (session_id, run_no) DO UPDATE SET
                 role = excluded.role, worker = excluded.worker, rig = excluded.rig, model = excluded.model,
                 cost_nanos = excluded.cost_nanos, input_tokens = excluded.input_tokens,
@@ -149,13 +150,14 @@ public sealed class SnapshotStore(Database database)
                 cache_create_tokens = excluded.cache_create_tokens, beads_closed = excluded.beads_closed,
                 duration_sec = excluded.duration_sec, started_at_ns = excluded.started_at_ns,
                 ended_at_ns = excluded.ended_at_ns, utc_offset_min = excluded.utc_offset_min,
-                snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns
+                snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns,
+                cost_origin = excluded.cost_origin
             """, new
         {
             r.SessionId, RunNo = (long)r.RunNo, r.Role, r.Worker, r.Rig, r.Model, r.CostNanos,
             r.Totals.Input, r.Totals.Output, r.Totals.CacheRead, r.Totals.CacheCreate, r.Totals.Beads,
             r.DurationSec, r.StartedAtNs, r.LastSeenNs, Offset = (long)r.LastOffsetMinutes,
-            SnapshotCount = (long)r.SnapshotCount, r.Source, Now = now,
+            SnapshotCount = (long)r.SnapshotCount, r.Source, Now = now, r.CostOrigin,
         }, tx);
 }
 
@@ -164,7 +166,8 @@ sealed class SnapshotRow
 {
     public const string Columns = """
         id, session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos, role, worker, rig, model,
-        input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, duration_sec, beads_closed, source
+        input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, duration_sec, beads_closed, source,
+        cost_origin, computed_cost_nanos
         """;
 
     public long Id { get; set; }
@@ -185,10 +188,12 @@ sealed class SnapshotRow
     public long? DurationSec { get; set; }
     public long? BeadsClosed { get; set; }
     public string Source { get; set; } = "";
+    public string CostOrigin { get; set; } = Pricing.CostOrigin.Reported;
+    public long? ComputedCostNanos { get; set; }
 
     public CostSnapshot ToSnapshot() => new(SessionId, Role, Worker, Rig, CostNanos,
         new Instant(EndedAtNs, (short)UtcOffsetMin), InputTokens, OutputTokens, CacheReadTokens, CacheCreateTokens,
-        Model, DurationSec, BeadsClosed, Source);
+        Model, DurationSec, BeadsClosed, Source) { CostOrigin = CostOrigin, ComputedCostNanos = ComputedCostNanos };
 }
 
 /// <summary>A stored run as Dapper reads it.</summary>
@@ -196,7 +201,8 @@ sealed class RunRow
 {
     public const string Columns = """
         session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens, cache_read_tokens,
-        cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns, utc_offset_min, snapshot_count, source
+        cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns, utc_offset_min, snapshot_count, source,
+        cost_origin
         """;
 
     public string SessionId { get; set; } = "";
@@ -217,8 +223,10 @@ sealed class RunRow
     public long UtcOffsetMin { get; set; }
     public long SnapshotCount { get; set; }
     public string Source { get; set; } = "";
+    public string CostOrigin { get; set; } = Pricing.CostOrigin.Reported;
 
     public RunState ToState() => new(SessionId, (int)RunNo, CostNanos,
         new Counters(InputTokens, OutputTokens, CacheReadTokens, CacheCreateTokens, BeadsClosed),
-        StartedAtNs, EndedAtNs, (short)UtcOffsetMin, Role, Worker, Rig, Model, DurationSec, (int)SnapshotCount, Source);
+        StartedAtNs, EndedAtNs, (short)UtcOffsetMin, Role, Worker, Rig, Model, DurationSec, (int)SnapshotCount, Source)
+        { CostOrigin = CostOrigin };
 }
