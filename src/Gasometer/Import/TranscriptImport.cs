@@ -53,15 +53,12 @@ public static class TranscriptImport
         string Status() =>
             $"reading {scan.Files:N0}/{files.Count:N0} files, {bytesDone / 1e6:N0}/{totalBytes / 1e6:N0} MB, " +
             $"{scan.Lines:N0} lines, {scan.Sessions.Count:N0} sessions, {bytesDone / 1e6 / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} MB/s";
-        foreach (var (root, path) in files)
+        scan.ReadFiles(files, () =>
         {
-            ct.ThrowIfCancellationRequested();
-            scan.ReadFile(root, path, read =>
-            {
-                bytesDone += read;
-                progress.Update(Status);
-            });
-        }
+            bytesDone = scan.Bytes;
+            progress.Update(Status);
+        }, ct);
+        bytesDone = scan.Bytes;
         scan.Resolve();
         var scanTime = clock.Elapsed;
         progress.Line(Status());

@@ -75,78 +75,147 @@ public sealed class TranscriptScan
         return files;
     }
 
-    /// <summary>Reads one transcript file; <paramref name="onBytes"/> lets the caller show progress.</summary>
-    public void ReadFile(string root, string path, Action<long>? onBytes = null)
+    /// <summary>What one file holds, read without touching shared state so files can be read in parallel.</summary>
+    public sealed class FileRead
+    {
+        public required string Path { get; init; }
+        public string? OwnSessionId, ProjectFolder = "", Cwd, LineSessionId;
+        public bool IsSubAgent;
+        public long FirstAt = long.MaxValue, LastAt = long.MinValue;
+        public long Bytes, Lines, SkippedCount, UsageLines, SyntheticLines;
+        public List<SkippedLine> Skipped { get; } = [];
+        public List<(string Key, long At, TranscriptLine Line)> Copies { get; } = [];
+    }
+
+    /// <summary>Reads every file, a few at a time in parallel, and merges them in file order, so the result never depends on timing.</summary>
+    public void ReadFiles(IReadOnlyList<(string Root, string Path)> files, Action? afterEachGroup = null, CancellationToken ct = default)
+    {
+        int width = Math.Max(1, Environment.ProcessorCount);
+        for (int from = 0; from < files.Count; from += width * 2)
+        {
+            ct.ThrowIfCancellationRequested();
+            var group = files.Skip(from).Take(width * 2).ToList();
+            var reads = new FileRead[group.Count];
+            Parallel.For(0, group.Count, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = ct },
+                i => reads[i] = ReadOne(group[i].Root, group[i].Path));
+            foreach (var read in reads) Apply(read);
+            afterEachGroup?.Invoke();
+        }
+    }
+
+    /// <summary>Reads one transcript file and merges it.</summary>
+    public void ReadFile(string root, string path) => Apply(ReadOne(root, path));
+
+    static readonly byte[] UsageKey = "\"usage\":"u8.ToArray();
+    static readonly byte[] TimestampKey = "\"timestamp\":\""u8.ToArray();
+
+    public static FileRead ReadOne(string root, string path)
     {
         var (ownSessionId, projectFolder, isSubAgent) = Place(root, path);
-        var copies = new List<(string Key, long At, TranscriptLine Line)>();
-        string? cwd = null, lineSessionId = null;
-        long firstAt = long.MaxValue, lastAt = long.MinValue;
-        long reported = 0;
+        var f = new FileRead { Path = path, OwnSessionId = ownSessionId, ProjectFolder = projectFolder, IsSubAgent = isSubAgent };
 
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-                   1 << 16, FileOptions.SequentialScan))
-        using (var reader = new JsonLinesReader(stream))
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+            1 << 16, FileOptions.SequentialScan);
+        using var reader = new JsonLinesReader(stream);
+        while (reader.TryReadLine(out var text))
         {
-            while (reader.TryReadLine(out var text))
+            text = text.Trim(" \t"u8);
+            if (text.IsEmpty) continue;
+            f.Lines++;
+            if (f.Cwd is not null && f.LineSessionId is not null && text.IndexOf(UsageKey) < 0)
             {
-                if (onBytes is not null && reader.BytesRead - reported > 1 << 20)
-                {
-                    onBytes(reader.BytesRead - reported);
-                    reported = reader.BytesRead;
-                }
-                if (text.Trim(" \t"u8).IsEmpty) continue;
-                Lines++;
-                if (!TranscriptLine.TryRead(text, cwd is null, out var line))
-                {
-                    SkippedCount++;
-                    if (Skipped.Count < MaxSkippedListed) Skipped.Add(new SkippedLine(path, reader.LineNumber, "not a whole JSON object"));
-                    continue;
-                }
-                cwd ??= line.Cwd;
-                lineSessionId ??= line.SessionId;
-                if (line.TimestampNs is { } at)
-                {
-                    firstAt = Math.Min(firstAt, at);
-                    lastAt = Math.Max(lastAt, at);
-                }
-                if (!line.IsAssistant || !line.HasUsage) continue;
-                if (line.Model == Synthetic)
-                {
-                    SyntheticLines++;
-                    continue;
-                }
-                if (line.TimestampNs is not { } when)
-                {
-                    SkippedCount++;
-                    if (Skipped.Count < MaxSkippedListed) Skipped.Add(new SkippedLine(path, reader.LineNumber, "usage without a timestamp"));
-                    continue;
-                }
-                UsageLines++;
-                line.IsSidechain |= isSubAgent;
-                // Without a message id nothing can tell two copies apart, so each such line counts once.
-                string key = line.MessageId is null ? $"{path}#{reader.LineNumber}"
-                    : line.RequestId is null ? line.MessageId : line.MessageId + "\n" + line.RequestId;
-                copies.Add((key, when, line));
+                // Most bytes are user lines with tool results and carry no usage: only their time is
+                // needed, and whether the line is whole. An unescaped "usage": can only be structure,
+                // never text inside a string, so no line with usage takes this path.
+                if (text[0] != (byte)'{' || text[^1] != (byte)'}') Skip(f, reader.LineNumber, "not a whole JSON object");
+                else if (LastTimestamp(text) is { } seen) See(f, seen);
+                continue;
             }
-            Bytes += reader.BytesRead;
-            onBytes?.Invoke(reader.BytesRead - reported);
+            if (!TranscriptLine.TryRead(text, f.Cwd is null, out var line))
+            {
+                Skip(f, reader.LineNumber, "not a whole JSON object");
+                continue;
+            }
+            f.Cwd ??= line.Cwd;
+            f.LineSessionId ??= line.SessionId;
+            if (line.TimestampNs is { } at) See(f, at);
+            if (!line.IsAssistant || !line.HasUsage) continue;
+            if (line.Model == Synthetic)
+            {
+                f.SyntheticLines++;
+                continue;
+            }
+            if (line.TimestampNs is not { } when)
+            {
+                Skip(f, reader.LineNumber, "usage without a timestamp");
+                continue;
+            }
+            f.UsageLines++;
+            line.IsSidechain |= isSubAgent;
+            // Without a message id nothing can tell two copies apart, so each such line counts once.
+            string key = line.MessageId is null ? $"{path}#{reader.LineNumber}"
+                : line.RequestId is null ? line.MessageId : line.MessageId + "\n" + line.RequestId;
+            f.Copies.Add((key, when, line));
         }
+        f.Bytes = reader.BytesRead;
+        return f;
+    }
+
+    static void Skip(FileRead f, long line, string reason)
+    {
+        f.SkippedCount++;
+        if (f.Skipped.Count < MaxSkippedListed) f.Skipped.Add(new SkippedLine(f.Path, line, reason));
+    }
+
+    static void See(FileRead f, long at)
+    {
+        if (at < f.FirstAt) f.FirstAt = at;
+        if (at > f.LastAt) f.LastAt = at;
+    }
+
+    /// <summary>The line's own timestamp: Claude Code writes it last, after any nested object that might have one.</summary>
+    static long? LastTimestamp(ReadOnlySpan<byte> line)
+    {
+        int at = line.LastIndexOf(TimestampKey);
+        if (at < 0) return null;
+        var quoted = line[(at + TimestampKey.Length - 1)..]; // from the value's opening quote
+        int close = quoted[1..].IndexOf((byte)'"');
+        if (close < 0) return null;
+        var reader = new System.Text.Json.Utf8JsonReader(quoted[..(close + 2)]);
+        try
+        {
+            return reader.Read() && reader.TryGetDateTimeOffset(out var value) ? (value.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    void Apply(FileRead f)
+    {
         Files++;
+        Bytes += f.Bytes;
+        Lines += f.Lines;
+        SkippedCount += f.SkippedCount;
+        UsageLines += f.UsageLines;
+        SyntheticLines += f.SyntheticLines;
+        foreach (var k in f.Skipped)
+            if (Skipped.Count < MaxSkippedListed) Skipped.Add(k);
 
         // An older sub-agent file (agent-*.jsonl beside the sessions) names its parent in its lines.
-        var sessionId = ownSessionId ?? lineSessionId ?? Path.GetFileNameWithoutExtension(path);
-        int session = SessionFor(sessionId, projectFolder);
+        var sessionId = f.OwnSessionId ?? f.LineSessionId ?? Path.GetFileNameWithoutExtension(f.Path);
+        int session = SessionFor(sessionId, f.ProjectFolder!);
         var s = Sessions[session];
-        if (cwd is not null && (s.Cwd is null || (!s.CwdFromMainFile && !isSubAgent)))
+        if (f.Cwd is not null && (s.Cwd is null || (!s.CwdFromMainFile && !f.IsSubAgent)))
         {
-            s.Cwd = cwd;
-            s.CwdFromMainFile = !isSubAgent;
+            s.Cwd = f.Cwd;
+            s.CwdFromMainFile = !f.IsSubAgent;
         }
-        if (firstAt < s.FirstAt) s.FirstAt = firstAt;
-        if (lastAt > s.LastAt) s.LastAt = lastAt;
+        if (f.FirstAt < s.FirstAt) s.FirstAt = f.FirstAt;
+        if (f.LastAt > s.LastAt) s.LastAt = f.LastAt;
 
-        foreach (var (key, at, line) in copies) Merge(key, at, line, session);
+        foreach (var (key, at, line) in f.Copies) Merge(key, at, line, session);
     }
 
     /// <summary>Which session a file belongs to (null: read it from the lines), its project folder, and whether it is a sub-agent's.</summary>
