@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Gasometer.Health;
+using Gasometer.Import;
 using Gasometer.Ingest;
+using Gasometer.Pricing;
 using Gasometer.Stats;
 using Gasometer.Storage;
 using Gasometer.Web;
@@ -13,6 +15,7 @@ public static class Program
     {
         // Subcommands are recognised only by a literal first word, so a test host's --key=value
         // arguments always reach the web builder untouched.
+        if (args.Length > 0 && args[0] == "import") return await ImportCommand.RunAsync(args[1..]);
         var app = await BuildServerAsync(args);
         await app.RunAsync();
         return 0;
@@ -27,6 +30,7 @@ public static class Program
 
         var database = DatabaseSettings.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(_ => database);
+        builder.Services.AddSingleton(PriceTable.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<IngestFeed>();
         builder.Services.AddSingleton<IngestWriter>();

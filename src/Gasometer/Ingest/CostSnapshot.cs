@@ -1,3 +1,4 @@
+using Gasometer.Pricing;
 using Gasometer.Time;
 
 namespace Gasometer.Ingest;
@@ -27,4 +28,10 @@ public sealed record CostSnapshot(
 
     /// <summary>0 means "no data": it marks activity but neither starts a run nor changes spend.</summary>
     public bool CarriesNoData => CostNanos == 0;
+
+    /// <summary>Whether <see cref="CostNanos"/> was reported by the sender or computed from the price table (<see cref="Pricing.CostOrigin"/>).</summary>
+    public string CostOrigin { get; init; } = Pricing.CostOrigin.Reported;
+
+    /// <summary>The price table's figure for the same running total, kept beside a reported cost when both are known.</summary>
+    public long? ComputedCostNanos { get; init; }
 }

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Gasometer.Money;
+using Gasometer.Pricing;
 using Gasometer.Web;
 
 namespace Gasometer.Ingest;
@@ -19,36 +21,43 @@ public static class IngestApi
     {
         var group = routes.MapGroup("/api/ingest").AddEndpointFilter<ApiKeyFilter>().WithTags("Ingest");
         group.MapPost("", PostEvent).WithSummary("Receive one stop-hook cost event (a session's running totals).")
-            .Accepts<ApiDocument.IngestEvent>("application/json")
             .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status400BadRequest).Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status413PayloadTooLarge).Produces(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/batch", PostBatch).WithSummary("Receive many events at once, as a JSON array or NDJSON (one event per line).")
-            .Accepts<ApiDocument.IngestEvent[]>("application/json", "application/x-ndjson")
             .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status400BadRequest).Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status413PayloadTooLarge).Produces(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
-    static async Task<IResult> PostEvent(HttpRequest request, IngestWriter writer, CancellationToken ct)
+    static async Task<IResult> PostEvent(HttpRequest request, IngestWriter writer, PriceTable prices, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, MaxEventBytes, ct);
         if (body is null) return ErrorBodies.PayloadTooLarge(MaxEventBytes);
 
         var problems = new List<ValidationDetail>();
-        var snapshot = ParseDocument(body, problems, root => SnapshotParser.Parse(root, CostSnapshot.HookSource, problems));
+        var snapshot = ParseDocument(body, problems, root => SnapshotParser.Parse(root, CostSnapshot.HookSource, problems, prices));
         if (snapshot is null) return ErrorBodies.InvalidPayload(problems);
 
         return await ErrorBodies.OnStorageFailure(async () =>
         {
             await writer.WriteAsync([snapshot], ct);
-            return TypedResults.Json(new { status = "ingested" }, statusCode: StatusCodes.Status201Created);
+            // A sender that left cost_usd out learns what was made of its tokens; the seed's answer is unchanged otherwise.
+            object answer = snapshot.CostOrigin == CostOrigin.Reported
+                ? new { status = "ingested" }
+                : new
+                {
+                    status = "ingested",
+                    cost_origin = snapshot.CostOrigin,
+                    cost_usd = snapshot.CostOrigin == CostOrigin.Computed ? Usd.FromNanos(snapshot.CostNanos) : (decimal?)null,
+                };
+            return TypedResults.Json(answer, statusCode: StatusCodes.Status201Created);
         });
     }
 
     /// <summary>One rejected item of a batch: its position (0-based), its line for NDJSON, and why.</summary>
     public sealed record Rejection(int Index, int? Line, IReadOnlyList<ValidationDetail> Details);
 
-    static async Task<IResult> PostBatch(HttpRequest request, IngestWriter writer, CancellationToken ct)
+    static async Task<IResult> PostBatch(HttpRequest request, IngestWriter writer, PriceTable prices, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, MaxBatchBytes, ct);
         if (body is null) return ErrorBodies.PayloadTooLarge(MaxBatchBytes);
@@ -60,7 +69,7 @@ public static class IngestApi
         {
             var details = new List<ValidationDetail>();
             if (lineProblem is not null) details.Add(lineProblem);
-            else if (SnapshotParser.Parse(element, CostSnapshot.HookSource, details) is { } s) snapshots.Add(s);
+            else if (SnapshotParser.Parse(element, CostSnapshot.HookSource, details, prices) is { } s) snapshots.Add(s);
             if (details.Count > 0) rejections.Add(new Rejection(index, line, details));
         });
         if (problems.Count > 0) return ErrorBodies.InvalidPayload(problems);

@@ -30,7 +30,7 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
         return new RunState(reader.GetString(0), (int)L(1), L(6),
             new Counters(L(7), L(8), L(9), L(10), L(11)),
             L(13), L(14), (short)L(15), reader.GetString(2), S(3), S(4), S(5),
-            reader.IsDBNull(12) ? null : L(12), (int)L(16), reader.GetString(17));
+            reader.IsDBNull(12) ? null : L(12), (int)L(16), reader.GetString(17)) { CostOrigin = reader.GetString(18) };
     }
 
     public async Task<long> UpsertSnapshotAsync(CostSnapshot s, Placement p, long now)
@@ -39,11 +39,12 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
             "session_id", "ended_at_ns", "offset_minutes", "run_no", "cost_nanos", "increment_nanos", "role", "worker", "rig",
             "model", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "duration_sec",
             "beads_closed", "input_increment", "output_increment", "cache_read_increment", "cache_create_increment",
-            "beads_increment", "source", "now");
+            "beads_increment", "source", "now", "cost_origin", "computed_cost_nanos");
         var d = p.CounterIncrements;
         Bind(cmd, s.SessionId, s.EndedAt.UnixNanos, (long)s.EndedAt.OffsetMinutes, (long)p.RunNo, s.CostNanos, p.IncrementNanos,
             s.Role, s.Worker, s.Rig, s.Model, s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens,
-            s.DurationSec, s.BeadsClosed, d.Input, d.Output, d.CacheRead, d.CacheCreate, d.Beads, s.Source, now);
+            s.DurationSec, s.BeadsClosed, d.Input, d.Output, d.CacheRead, d.CacheCreate, d.Beads, s.Source, now,
+            s.CostOrigin, s.ComputedCostNanos);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
@@ -51,10 +52,11 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
     {
         var cmd = Command(SnapshotStore.UpsertRunSql,
             "session_id", "run_no", "role", "worker", "rig", "model", "cost_nanos", "input", "output", "cache_read",
-            "cache_create", "beads", "duration_sec", "started_at_ns", "last_seen_ns", "offset", "snapshot_count", "source", "now");
+            "cache_create", "beads", "duration_sec", "started_at_ns", "last_seen_ns", "offset", "snapshot_count", "source", "now",
+            "cost_origin");
         Bind(cmd, r.SessionId, (long)r.RunNo, r.Role, r.Worker, r.Rig, r.Model, r.CostNanos, r.Totals.Input, r.Totals.Output,
             r.Totals.CacheRead, r.Totals.CacheCreate, r.Totals.Beads, r.DurationSec, r.StartedAtNs, r.LastSeenNs,
-            (long)r.LastOffsetMinutes, (long)r.SnapshotCount, r.Source, now);
+            (long)r.LastOffsetMinutes, (long)r.SnapshotCount, r.Source, now, r.CostOrigin);
         await cmd.ExecuteNonQueryAsync();
     }
 

@@ -1,3 +1,5 @@
+using Gasometer.Pricing;
+
 namespace Gasometer.Ingest;
 
 /// <summary>Counters that travel beside the cost as running totals within a run.</summary>
@@ -35,7 +37,11 @@ public sealed record RunState(
     string? Model,
     long? DurationSec,
     int SnapshotCount,
-    string Source);
+    string Source)
+{
+    /// <summary>The weakest origin among the run's snapshots that carry a cost (see <see cref="Pricing.CostOrigin"/>).</summary>
+    public string CostOrigin { get; init; } = Pricing.CostOrigin.Reported;
+}
 
 /// <summary>Where one snapshot lands: its run (0 when it precedes every run) and what it adds.</summary>
 public readonly record struct Placement(int RunNo, long IncrementNanos, Counters CounterIncrements);
@@ -76,7 +82,7 @@ public sealed class RunCursor
             // A new conversation: its first snapshot counts in full.
             var totals = Counters.Carry(s, default);
             runs.Add(new RunState(s.SessionId, (current?.RunNo ?? 0) + 1, s.CostNanos, totals, at, at,
-                s.EndedAt.OffsetMinutes, s.Role, s.Worker, s.Rig, s.Model, s.DurationSec, 1, s.Source));
+                s.EndedAt.OffsetMinutes, s.Role, s.Worker, s.Rig, s.Model, s.DurationSec, 1, s.Source) { CostOrigin = s.CostOrigin });
             return new Placement(runs[^1].RunNo, s.CostNanos, totals);
         }
 
@@ -94,6 +100,7 @@ public sealed class RunCursor
             DurationSec = s.DurationSec ?? current.DurationSec,
             SnapshotCount = current.SnapshotCount + 1,
             Source = s.Source,
+            CostOrigin = CostOrigin.Weaker(current.CostOrigin, s.CostOrigin),
         };
         return new Placement(current.RunNo, s.CostNanos - current.CostNanos, carried - current.Totals);
     }

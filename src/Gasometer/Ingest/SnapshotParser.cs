@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gasometer.Money;
+using Gasometer.Pricing;
 using Gasometer.Time;
 
 namespace Gasometer.Ingest;
@@ -19,7 +20,13 @@ public static class SnapshotParser
     const long MaxTokenCount = 1_000_000_000_000_000; // 1e15: far above any session, far below overflow
     const long MaxSmallCount = int.MaxValue;
 
-    public static CostSnapshot? Parse(JsonElement body, string source, List<ValidationDetail> problems)
+    static readonly string[] TokenFields = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens"];
+
+    /// <summary>
+    /// Validates one event. With a price table, an event that leaves out cost_usd but names its model
+    /// and token counts is accepted and priced (an addition to the seed, which required cost_usd).
+    /// </summary>
+    public static CostSnapshot? Parse(JsonElement body, string source, List<ValidationDetail> problems, PriceTable? prices = null)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -37,7 +44,9 @@ public static class SnapshotParser
         var worker = OptionalText(fields, "worker", MaxNameLength, problems);
         var rig = OptionalText(fields, "rig", MaxNameLength, problems);
         var model = OptionalText(fields, "model", MaxNameLength, problems);
-        var cost = Cost(fields, problems);
+        bool computeCost = prices is not null && !fields.ContainsKey("cost_usd") && model is not null
+            && TokenFields.Any(fields.ContainsKey);
+        var cost = computeCost ? 0 : Cost(fields, problems);
         var endedAt = EndedAt(fields, problems);
         var input = Count(fields, "input_tokens", MaxTokenCount, problems);
         var output = Count(fields, "output_tokens", MaxTokenCount, problems);
@@ -47,8 +56,28 @@ public static class SnapshotParser
         var beads = Count(fields, "beads_closed", MaxSmallCount, problems);
         if (problems.Count > before) return null;
 
-        return new CostSnapshot(sessionId!, role!, worker, rig, cost!.Value, endedAt!.Value,
+        var snapshot = new CostSnapshot(sessionId!, role!, worker, rig, cost!.Value, endedAt!.Value,
             input, output, cacheRead, cacheCreate, model, duration, beads, source);
+        return computeCost ? Priced(snapshot, prices!, problems) : snapshot;
+    }
+
+    /// <summary>
+    /// Prices a hook's running totals. They add up many requests, so the per-request long-context
+    /// tier cannot be told and standard rates apply; cache writes carry no TTL split and count at the
+    /// 5-minute rate. A model without a price keeps its usage as a "no data" snapshot marked unpriced.
+    /// </summary>
+    static CostSnapshot? Priced(CostSnapshot s, PriceTable prices, List<ValidationDetail> problems)
+    {
+        var usage = new TokenUsage(s.InputTokens ?? 0, s.OutputTokens ?? 0, s.CacheCreateTokens ?? 0, 0, s.CacheReadTokens ?? 0,
+            PerRequest: false);
+        var quote = prices.Price(s.Model, s.EndedAt.UnixNanos, usage);
+        if (quote.Nanos is not { } nanos) return s with { CostNanos = 0, CostOrigin = CostOrigin.Unpriced };
+        if (nanos > Usd.ToNanos(Usd.MaxSnapshotDollars))
+        {
+            problems.Add(new("cost_usd", $"computed from the token counts exceeds {Usd.MaxSnapshotDollars}"));
+            return null;
+        }
+        return s with { CostNanos = nanos, CostOrigin = CostOrigin.Computed, ComputedCostNanos = nanos };
     }
 
     static string? RequiredText(Dictionary<string, JsonElement> fields, string name, int maxLength, List<ValidationDetail> problems)

@@ -111,11 +111,11 @@ public sealed class SnapshotStore(Database database)
         INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
             role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
             duration_sec, beads_closed, input_increment, output_increment, cache_read_increment,
-            cache_create_increment, beads_increment, source, ingested_at_ns)
+            cache_create_increment, beads_increment, source, ingested_at_ns, cost_origin, computed_cost_nanos)
         VALUES (@session_id, @ended_at_ns, @offset_minutes, @run_no, @cost_nanos, @increment_nanos,
             @role, @worker, @rig, @model, @input_tokens, @output_tokens, @cache_read_tokens, @cache_create_tokens,
             @duration_sec, @beads_closed, @input_increment, @output_increment, @cache_read_increment,
-            @cache_create_increment, @beads_increment, @source, @now)
+            @cache_create_increment, @beads_increment, @source, @now, @cost_origin, @computed_cost_nanos)
         ON CONFLICT (session_id, ended_at_ns) DO UPDATE SET
             utc_offset_min = excluded.utc_offset_min, run_no = excluded.run_no, cost_nanos = excluded.cost_nanos,
             increment_nanos = excluded.increment_nanos, role = excluded.role, worker = excluded.worker,
@@ -125,17 +125,18 @@ public sealed class SnapshotStore(Database database)
             beads_closed = excluded.beads_closed, input_increment = excluded.input_increment,
             output_increment = excluded.output_increment, cache_read_increment = excluded.cache_read_increment,
             cache_create_increment = excluded.cache_create_increment, beads_increment = excluded.beads_increment,
-            source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
+            source = excluded.source, ingested_at_ns = excluded.ingested_at_ns,
+            cost_origin = excluded.cost_origin, computed_cost_nanos = excluded.computed_cost_nanos
         RETURNING id
         """;
 
     internal const string UpsertRunSql = """
         INSERT INTO runs (session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens,
             cache_read_tokens, cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns,
-            utc_offset_min, snapshot_count, source, updated_at_ns)
+            utc_offset_min, snapshot_count, source, updated_at_ns, cost_origin)
         VALUES (@session_id, @run_no, @role, @worker, @rig, @model, @cost_nanos, @input, @output,
             @cache_read, @cache_create, @beads, @duration_sec, @started_at_ns, @last_seen_ns,
-            @offset, @snapshot_count, @source, @now)
+            @offset, @snapshot_count, @source, @now, @cost_origin)
         ON CONFLICT (session_id, run_no) DO UPDATE SET
             role = excluded.role, worker = excluded.worker, rig = excluded.rig, model = excluded.model,
             cost_nanos = excluded.cost_nanos, input_tokens = excluded.input_tokens,
@@ -143,13 +144,15 @@ public sealed class SnapshotStore(Database database)
             cache_create_tokens = excluded.cache_create_tokens, beads_closed = excluded.beads_closed,
             duration_sec = excluded.duration_sec, started_at_ns = excluded.started_at_ns,
             ended_at_ns = excluded.ended_at_ns, utc_offset_min = excluded.utc_offset_min,
-            snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns
+            snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns,
+            cost_origin = excluded.cost_origin
         """;
 
     /// <summary>Columns of a runs row in the order <see cref="LedgerCommands.LatestRunAsync"/> reads them.</summary>
     internal const string RunColumns = """
         session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens, cache_read_tokens,
-        cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns, utc_offset_min, snapshot_count, source
+        cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns, utc_offset_min, snapshot_count, source,
+        cost_origin
         """;
 }
 
@@ -159,7 +162,8 @@ sealed class SnapshotRow
     public const string Columns = """
         id, session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos, role, worker, rig, model,
         input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, duration_sec, beads_closed,
-        input_increment, output_increment, cache_read_increment, cache_create_increment, beads_increment, source
+        input_increment, output_increment, cache_read_increment, cache_create_increment, beads_increment, source,
+        cost_origin, computed_cost_nanos
         """;
 
     public long Id { get; set; }
@@ -185,10 +189,12 @@ sealed class SnapshotRow
     public long CacheCreateIncrement { get; set; }
     public long BeadsIncrement { get; set; }
     public string Source { get; set; } = "";
+    public string CostOrigin { get; set; } = Pricing.CostOrigin.Reported;
+    public long? ComputedCostNanos { get; set; }
 
     public Counters CounterIncrements => new(InputIncrement, OutputIncrement, CacheReadIncrement, CacheCreateIncrement, BeadsIncrement);
 
     public CostSnapshot ToSnapshot() => new(SessionId, Role, Worker, Rig, CostNanos,
         new Instant(EndedAtNs, (short)UtcOffsetMin), InputTokens, OutputTokens, CacheReadTokens, CacheCreateTokens,
-        Model, DurationSec, BeadsClosed, Source);
+        Model, DurationSec, BeadsClosed, Source) { CostOrigin = CostOrigin, ComputedCostNanos = ComputedCostNanos };
 }

@@ -13,9 +13,9 @@ public static class ApiDocument
 {
     /// <summary>The stop-hook event as POST /api/ingest accepts it (the seed's body), for the document only.</summary>
     public sealed record IngestEvent(
-        string SessionId, string Role, decimal CostUsd, string EndedAt, string? Worker, string? Rig,
-        long? InputTokens, long? OutputTokens, long? CacheReadTokens, long? CacheCreateTokens, string? Model,
-        long? DurationSec, long? BeadsClosed);
+        string SessionId, string Role, decimal CostUsd, string EndedAt, string? Worker = null, string? Rig = null,
+        long? InputTokens = null, long? OutputTokens = null, long? CacheReadTokens = null, long? CacheCreateTokens = null,
+        string? Model = null, long? DurationSec = null, long? BeadsClosed = null);
 
     static readonly (string Name, string Description)[] Shared =
     [
@@ -41,10 +41,23 @@ public static class ApiDocument
     };
 
     public static void AddApiDocument(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddOperationTransformer((operation, context, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer(async (operation, context, ct) =>
         {
             var path = "/" + (context.Description.RelativePath ?? "").Split('?')[0].TrimEnd('/');
-            if (context.Description.HttpMethod != "GET" || !(path.StartsWith("/api/stats") || path == "/api/costs")) return Task.CompletedTask;
+            if (context.Description.HttpMethod == "POST" && path.StartsWith("/api/ingest"))
+            {
+                // Described here rather than with Accepts(): that would also make routing refuse bodies
+                // sent without a JSON content type, which existing curl hooks do send.
+                var type = path.EndsWith("/batch") ? typeof(IngestEvent[]) : typeof(IngestEvent);
+                var schema = await context.GetOrCreateSchemaAsync(type, null, ct);
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+                };
+                return;
+            }
+            if (context.Description.HttpMethod != "GET" || !(path.StartsWith("/api/stats") || path == "/api/costs")) return;
             operation.Parameters ??= [];
             foreach (var (name, description) in Shared.Concat(Specific.GetValueOrDefault(path) ?? []))
                 operation.Parameters.Add(new OpenApiParameter
@@ -52,6 +65,5 @@ public static class ApiDocument
                     Name = name, In = ParameterLocation.Query, Description = description,
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 });
-            return Task.CompletedTask;
         }));
 }

@@ -21,7 +21,9 @@ public sealed class ApiDocumentTests
         var daily = paths.GetProperty("/api/stats/daily").GetProperty("get").GetProperty("parameters")
             .EnumerateArray().Select(p => p.GetProperty("name").GetString());
         Assert.Equal(["from", "to", "tz", "role", "rig", "worker", "model", "group_by"], daily);
-        var ingestBody = document.GetProperty("components").GetProperty("schemas").GetProperty("IngestEvent").GetProperty("properties");
-        Assert.Contains("cost_usd", ingestBody.EnumerateObject().Select(p => p.Name));
+        var ingestBody = paths.GetProperty("/api/ingest").GetProperty("post").GetProperty("requestBody").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema");
+        Assert.Equal(["session_id", "role", "cost_usd", "ended_at"], ingestBody.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains("cache_create_tokens", ingestBody.GetProperty("properties").EnumerateObject().Select(p => p.Name));
     }
 }

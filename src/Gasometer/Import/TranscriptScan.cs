@@ -1,0 +1,302 @@
+using System.Runtime.InteropServices;
+
+namespace Gasometer.Import;
+
+/// <summary>One API response, deduplicated across every transcript file.</summary>
+public sealed class ApiCall(string key)
+{
+    public string Key { get; } = key;
+
+    /// <summary>The earliest timestamp any copy carries: when the response happened.</summary>
+    public long FirstAt { get; set; } = long.MaxValue;
+
+    /// <summary>The session of the earliest copy (see <see cref="TranscriptScan.Resolve"/> for ties).</summary>
+    public int Session { get; set; } = -1;
+
+    /// <summary>Other sessions holding a copy with the same earliest timestamp: a resumed session's replay.</summary>
+    public List<int>? TiedSessions { get; set; }
+
+    public long BestTotal { get; set; } = -1;
+    public string Model { get; set; } = "";
+    public long Input, Output, CacheWrite5m, CacheWrite1h, CacheRead, WebSearches;
+    public bool Fast { get; set; }
+    public bool Sidechain { get; set; }
+    public decimal? CostUsd { get; set; }
+}
+
+/// <summary>A Claude Code session as found on disk: its main file and any sub-agent files.</summary>
+public sealed class TranscriptSession(string id, string projectFolder)
+{
+    public string Id { get; } = id;
+    public string ProjectFolder { get; } = projectFolder;
+    public string? Cwd { get; set; }
+    public bool CwdFromMainFile { get; set; }
+    public long FirstAt { get; set; } = long.MaxValue;
+    public long LastAt { get; set; } = long.MinValue;
+}
+
+/// <summary>
+/// First pass of a transcript import: reads every file once, line by line, and keeps one record per
+/// API response (message.id + requestId, or message.id alone): the copy with the largest token total
+/// (streaming writes early lines with a partial output count) placed at the earliest timestamp any
+/// copy has (replays and sidechain copies repeat a response with its original time). Memory grows
+/// with the number of distinct responses, not with the size of the files.
+/// </summary>
+public sealed class TranscriptScan
+{
+    public const string Synthetic = "<synthetic>";
+    const int MaxSkippedListed = 1_000;
+
+    readonly Dictionary<string, ApiCall> calls = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int> sessionIndex = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
+
+    public List<TranscriptSession> Sessions { get; } = [];
+    public IEnumerable<ApiCall> Calls => calls.Values;
+    public List<SkippedLine> Skipped { get; } = [];
+
+    public int Files { get; private set; }
+    public long Bytes { get; private set; }
+    public long Lines { get; private set; }
+    public long SkippedCount { get; private set; }
+    public long UsageLines { get; private set; }
+    public long SyntheticLines { get; private set; }
+
+    /// <summary>Every *.jsonl under the roots, in a fixed order so an import never depends on directory listing order.</summary>
+    public static List<(string Root, string Path)> FindFiles(IEnumerable<string> roots)
+    {
+        var files = new List<(string, string)>();
+        foreach (var root in roots)
+        {
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+            foreach (var path in Directory.EnumerateFiles(root, "*.jsonl", options)) files.Add((root, path));
+        }
+        files.Sort((a, b) => string.CompareOrdinal(a.Item2, b.Item2));
+        return files;
+    }
+
+    /// <summary>What one file holds, read without touching shared state so files can be read in parallel.</summary>
+    public sealed class FileRead
+    {
+        public required string Path { get; init; }
+        public string? OwnSessionId, ProjectFolder = "", Cwd, LineSessionId;
+        public bool IsSubAgent;
+        public long FirstAt = long.MaxValue, LastAt = long.MinValue;
+        public long Bytes, Lines, SkippedCount, UsageLines, SyntheticLines;
+        public List<SkippedLine> Skipped { get; } = [];
+        public List<(string Key, long At, TranscriptLine Line)> Copies { get; } = [];
+    }
+
+    /// <summary>Reads every file, a few at a time in parallel, and merges them in file order, so the result never depends on timing.</summary>
+    public void ReadFiles(IReadOnlyList<(string Root, string Path)> files, Action? afterEachGroup = null, CancellationToken ct = default)
+    {
+        int width = Math.Max(1, Environment.ProcessorCount);
+        for (int from = 0; from < files.Count; from += width * 2)
+        {
+            ct.ThrowIfCancellationRequested();
+            var group = files.Skip(from).Take(width * 2).ToList();
+            var reads = new FileRead[group.Count];
+            Parallel.For(0, group.Count, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = ct },
+                i => reads[i] = ReadOne(group[i].Root, group[i].Path));
+            foreach (var read in reads) Apply(read);
+            afterEachGroup?.Invoke();
+        }
+    }
+
+    /// <summary>Reads one transcript file and merges it.</summary>
+    public void ReadFile(string root, string path) => Apply(ReadOne(root, path));
+
+    static readonly byte[] UsageKey = "\"usage\":"u8.ToArray();
+    static readonly byte[] TimestampKey = "\"timestamp\":\""u8.ToArray();
+
+    public static FileRead ReadOne(string root, string path)
+    {
+        var (ownSessionId, projectFolder, isSubAgent) = Place(root, path);
+        var f = new FileRead { Path = path, OwnSessionId = ownSessionId, ProjectFolder = projectFolder, IsSubAgent = isSubAgent };
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+            1 << 16, FileOptions.SequentialScan);
+        using var reader = new JsonLinesReader(stream);
+        while (reader.TryReadLine(out var text))
+        {
+            text = text.Trim(" \t"u8);
+            if (text.IsEmpty) continue;
+            f.Lines++;
+            if (f.Cwd is not null && f.LineSessionId is not null && text.IndexOf(UsageKey) < 0)
+            {
+                // Most bytes are user lines with tool results and carry no usage: only their time is
+                // needed, and whether the line is whole. An unescaped "usage": can only be structure,
+                // never text inside a string, so no line with usage takes this path.
+                if (text[0] != (byte)'{' || text[^1] != (byte)'}') Skip(f, reader.LineNumber, "not a whole JSON object");
+                else if (LastTimestamp(text) is { } seen) See(f, seen);
+                continue;
+            }
+            if (!TranscriptLine.TryRead(text, f.Cwd is null, out var line))
+            {
+                Skip(f, reader.LineNumber, "not a whole JSON object");
+                continue;
+            }
+            f.Cwd ??= line.Cwd;
+            f.LineSessionId ??= line.SessionId;
+            if (line.TimestampNs is { } at) See(f, at);
+            if (!line.IsAssistant || !line.HasUsage) continue;
+            if (line.Model == Synthetic)
+            {
+                f.SyntheticLines++;
+                continue;
+            }
+            if (line.TimestampNs is not { } when)
+            {
+                Skip(f, reader.LineNumber, "usage without a timestamp");
+                continue;
+            }
+            f.UsageLines++;
+            line.IsSidechain |= isSubAgent;
+            // Without a message id nothing can tell two copies apart, so each such line counts once.
+            string key = line.MessageId is null ? $"{path}#{reader.LineNumber}"
+                : line.RequestId is null ? line.MessageId : line.MessageId + "\n" + line.RequestId;
+            f.Copies.Add((key, when, line));
+        }
+        f.Bytes = reader.BytesRead;
+        return f;
+    }
+
+    static void Skip(FileRead f, long line, string reason)
+    {
+        f.SkippedCount++;
+        if (f.Skipped.Count < MaxSkippedListed) f.Skipped.Add(new SkippedLine(f.Path, line, reason));
+    }
+
+    static void See(FileRead f, long at)
+    {
+        if (at < f.FirstAt) f.FirstAt = at;
+        if (at > f.LastAt) f.LastAt = at;
+    }
+
+    /// <summary>The line's own timestamp: Claude Code writes it last, after any nested object that might have one.</summary>
+    static long? LastTimestamp(ReadOnlySpan<byte> line)
+    {
+        int at = line.LastIndexOf(TimestampKey);
+        if (at < 0) return null;
+        var quoted = line[(at + TimestampKey.Length - 1)..]; // from the value's opening quote
+        int close = quoted[1..].IndexOf((byte)'"');
+        if (close < 0) return null;
+        var reader = new System.Text.Json.Utf8JsonReader(quoted[..(close + 2)]);
+        try
+        {
+            return reader.Read() && reader.TryGetDateTimeOffset(out var value) ? (value.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    void Apply(FileRead f)
+    {
+        Files++;
+        Bytes += f.Bytes;
+        Lines += f.Lines;
+        SkippedCount += f.SkippedCount;
+        UsageLines += f.UsageLines;
+        SyntheticLines += f.SyntheticLines;
+        foreach (var k in f.Skipped)
+            if (Skipped.Count < MaxSkippedListed) Skipped.Add(k);
+
+        // An older sub-agent file (agent-*.jsonl beside the sessions) names its parent in its lines.
+        var sessionId = f.OwnSessionId ?? f.LineSessionId ?? Path.GetFileNameWithoutExtension(f.Path);
+        int session = SessionFor(sessionId, f.ProjectFolder!);
+        var s = Sessions[session];
+        if (f.Cwd is not null && (s.Cwd is null || (!s.CwdFromMainFile && !f.IsSubAgent)))
+        {
+            s.Cwd = f.Cwd;
+            s.CwdFromMainFile = !f.IsSubAgent;
+        }
+        if (f.FirstAt < s.FirstAt) s.FirstAt = f.FirstAt;
+        if (f.LastAt > s.LastAt) s.LastAt = f.LastAt;
+
+        foreach (var (key, at, line) in f.Copies) Merge(key, at, line, session);
+    }
+
+    /// <summary>Which session a file belongs to (null: read it from the lines), its project folder, and whether it is a sub-agent's.</summary>
+    static (string? SessionId, string ProjectFolder, bool IsSubAgent) Place(string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, path).Replace('\\', '/').Split('/');
+        var name = Path.GetFileNameWithoutExtension(path);
+        string project = relative.Length >= 2 ? relative[0] : Path.GetFileName(Path.GetFullPath(root).TrimEnd('/', '\\'));
+        // <project>/<session>/subagents/agent-*.jsonl (Claude Code 2.1 and later)
+        if (relative.Length >= 3 && relative[^2] == "subagents") return (relative[^3], project, true);
+        // <project>/agent-*.jsonl (earlier versions): the parent session is in the lines
+        if (name.StartsWith("agent-", StringComparison.Ordinal)) return (null, project, true);
+        return (name, project, false);
+    }
+
+    int SessionFor(string id, string projectFolder)
+    {
+        ref int index = ref CollectionsMarshal.GetValueRefOrAddDefault(sessionIndex, id, out bool exists);
+        if (!exists)
+        {
+            index = Sessions.Count;
+            Sessions.Add(new TranscriptSession(id, projectFolder));
+        }
+        return index;
+    }
+
+    void Merge(string key, long at, TranscriptLine line, int session)
+    {
+        ref var call = ref CollectionsMarshal.GetValueRefOrAddDefault(calls, key, out _);
+        call ??= new ApiCall(key);
+        var (fiveMinute, oneHour) = line.CacheWrites;
+        long total = line.Input + line.Output + fiveMinute + oneHour + line.CacheRead;
+        if (total > call.BestTotal)
+        {
+            call.BestTotal = total;
+            call.Model = Intern(line.Model ?? "");
+            call.Input = line.Input;
+            call.Output = line.Output;
+            call.CacheWrite5m = fiveMinute;
+            call.CacheWrite1h = oneHour;
+            call.CacheRead = line.CacheRead;
+            call.WebSearches = line.WebSearches;
+            call.Fast = line.Fast;
+            call.CostUsd = line.CostUsd ?? call.CostUsd;
+        }
+        else call.CostUsd ??= line.CostUsd;
+
+        if (at < call.FirstAt)
+        {
+            call.FirstAt = at;
+            call.Session = session;
+            call.Sidechain = line.IsSidechain;
+            call.TiedSessions = null;
+        }
+        else if (at == call.FirstAt && session != call.Session && !(call.TiedSessions?.Contains(session) ?? false))
+            (call.TiedSessions ??= []).Add(session);
+    }
+
+    string Intern(string model)
+    {
+        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(models, model, out _);
+        return known ??= model;
+    }
+
+    /// <summary>
+    /// Settles copies that tie on the earliest timestamp (a resumed session replays history with the
+    /// original times): the response belongs to the session whose own activity ended first, which is
+    /// the conversation the others were resumed or forked from; then the smaller session id.
+    /// </summary>
+    public void Resolve()
+    {
+        foreach (var call in calls.Values)
+        {
+            if (call.TiedSessions is null) continue;
+            foreach (var other in call.TiedSessions)
+            {
+                var (a, b) = (Sessions[other], Sessions[call.Session]);
+                if (a.LastAt < b.LastAt || (a.LastAt == b.LastAt && string.CompareOrdinal(a.Id, b.Id) < 0))
+                    call.Session = other;
+            }
+            call.TiedSessions = null;
+        }
+    }
+}
