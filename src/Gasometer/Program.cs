@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gasometer.Dashboard;
 using Gasometer.Health;
 using Gasometer.Ingest;
 using Gasometer.Storage;
@@ -38,6 +39,7 @@ public static class Program
         app.MapHealthApi();
         app.MapIngestApi();
         app.MapApiNotFound();
+        app.MapDashboard();
         return app;
     }
 }
