@@ -26,7 +26,13 @@ export function Nav() {
   return (
     <nav className="border-b border-gray-800 bg-gray-900/80">
       <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
-        <span className="font-semibold tracking-wide text-amber-400">⛽ Gasometer</span>
+        <span className="flex items-center gap-2 font-semibold tracking-wide text-amber-400">
+          <svg viewBox="0 0 16 16" className="h-4 w-4" aria-hidden="true">
+            <path d="M2 12a6 6 0 1 1 12 0" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+            <path d="M8 12 11 6.5" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+          </svg>
+          Gasometer
+        </span>
         <div className="flex gap-1">
           {LINKS.map((link) => {
             const active = isActive(link.href, path);

@@ -1,4 +1,4 @@
-import { axisBottom, axisLeft, curveMonotoneX, extent, line, scaleLinear, scaleUtc, select } from "d3";
+import { axisBottom, axisLeft, curveMonotoneX, extent, line, scaleLinear, scaleTime, select } from "d3";
 import { useMemo } from "react";
 import type { SessionDetail as Detail } from "../../lib/api";
 import { getRoleColor, groupLabel } from "../../lib/colors";
@@ -7,7 +7,7 @@ import { cumulativeSpend, tokenTotals, type CumulativePoint } from "../../lib/se
 import { useApi } from "../../hooks/useApi";
 import type { Size } from "../../hooks/useElementSize";
 import { useView } from "../../hooks/view";
-import { freshSvg, styleAxis, tooltip } from "../viz/frame";
+import { freshSvg, instantTicks, styleAxis, tooltip } from "../viz/frame";
 import { ChartCard, ChartCanvas } from "./ChartCard";
 
 type CumulativeData = { points: CumulativePoint[]; zone: string; color: string };
@@ -19,13 +19,13 @@ export function drawCumulativeCost(host: HTMLElement, data: CumulativeData, { wi
   const innerHeight = Math.max(1, height - margin.top - margin.bottom);
   const [lo = 0, hi = 1] = extent(data.points, (p) => p.at);
   const pad = hi === lo ? 30 * 60_000 : 0;
-  const x = scaleUtc().domain([new Date(lo - pad), new Date(hi + pad)]).range([0, innerWidth]);
+  const x = scaleTime().domain([new Date(lo - pad), new Date(hi + pad)]).range([0, innerWidth]);
   const y = scaleLinear().domain([0, Math.max(...data.points.map((p) => p.usd), 0.01)]).nice().range([innerHeight, 0]);
 
   const svg = select(freshSvg(host, width, height));
   const tip = tooltip(host);
   const plot = svg.append("g").attr("transform", `translate(${margin.left},${margin.top})`);
-  styleAxis(plot.append("g").attr("transform", `translate(0,${innerHeight})`).call(axisBottom(x).ticks(Math.max(2, Math.floor(innerWidth / 100)))).node()!);
+  styleAxis(plot.append("g").attr("transform", `translate(0,${innerHeight})`).call(axisBottom(x).ticks(Math.max(2, Math.floor(innerWidth / 100))).tickFormat(instantTicks(x.domain() as [Date, Date]))).node()!);
   styleAxis(plot.append("g").call(axisLeft(y).ticks(5).tickFormat((d) => formatUsdAxis(Number(d)))).node()!);
 
   plot.append("path").attr("class", "cumulative-line").attr("fill", "none").attr("stroke", data.color).attr("stroke-width", 2)

@@ -1,4 +1,6 @@
 import { arc, interpolateNumber, scaleLinear, select } from "d3";
+// d3 is marked side-effect free, so selection.transition() must be installed explicitly.
+import "d3-transition";
 import { apiUrl, type Hourly } from "../../lib/api";
 import { formatUsd } from "../../lib/format";
 import { useApi } from "../../hooks/useApi";

@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 
 /** Stacked area of daily spend by role: x = days, y = USD, a monotone layer per role. */
 export function drawCostRiver(host: HTMLElement, data: StackedDays, { width, height }: Size): void {
-  const margin = { top: 8, right: 12, bottom: 24, left: 52 };
+  const margin = { top: 8, right: 24, bottom: 24, left: 52 };
   const svg = select(freshSvg(host, width, height));
   const tip = tooltip(host);
   const innerWidth = Math.max(1, width - margin.left - margin.right);

@@ -1,4 +1,4 @@
-import { axisBottom, extent, scaleLinear, scaleUtc, select } from "d3";
+import { axisBottom, extent, scaleLinear, scaleTime, select } from "d3";
 import { useMemo } from "react";
 import { apiUrl, scopeQuery, type Run, type RunPage } from "../../lib/api";
 import { getRoleColor, groupLabel } from "../../lib/colors";
@@ -9,7 +9,7 @@ import { useApi } from "../../hooks/useApi";
 import type { Size } from "../../hooks/useElementSize";
 import { useView } from "../../hooks/view";
 import { ChartCard, ChartCanvas } from "../ui/ChartCard";
-import { freshSvg, styleAxis, tooltip } from "./frame";
+import { freshSvg, instantTicks, styleAxis, tooltip } from "./frame";
 
 /** The timeline draws at most this many runs (the latest ones); the card says when it cut. */
 export const TIMELINE_LIMIT = 1000;
@@ -36,7 +36,8 @@ export function drawFlameTimeline(host: HTMLElement, data: TimelineData, { width
   const spans = data.runs.map(runSpan);
   const [lo = 0, hi = 1] = extent(spans.flatMap((s) => [s.start, s.end]));
   const pad = Math.max((hi - lo) * 0.02, 60_000);
-  const x = scaleUtc().domain([new Date(lo - pad), new Date(hi + pad)]).range([0, innerWidth]);
+  // Instants on a local-time scale: the page shows them in the browser's zone.
+  const x = scaleTime().domain([new Date(lo - pad), new Date(hi + pad)]).range([0, innerWidth]);
   const msPerPx = (hi - lo + 2 * pad) / innerWidth;
   const { lanes, laneCount } = packLanes(spans, MIN_BAR_PX * msPerPx);
   const laneStep = Math.min(22, innerHeight / Math.max(1, laneCount));
@@ -48,7 +49,7 @@ export function drawFlameTimeline(host: HTMLElement, data: TimelineData, { width
   const tip = tooltip(host);
   const plot = svg.append("g").attr("transform", `translate(${margin.left},${margin.top})`);
   const axis = plot.append("g").attr("transform", `translate(0,${innerHeight})`)
-    .call(axisBottom(x).ticks(Math.max(2, Math.floor(innerWidth / 110))));
+    .call(axisBottom(x).ticks(Math.max(2, Math.floor(innerWidth / 110))).tickFormat(instantTicks(x.domain() as [Date, Date])));
   styleAxis(axis.node()!);
 
   plot.append("g").selectAll("rect.run").data(data.runs, (r) => (r as Run).id).join("rect")

@@ -31,16 +31,20 @@ export function drawHeatCalendar(host: HTMLElement, data: CalendarData, { width,
   const svg = select(freshSvg(host, width, height));
   const tip = tooltip(host);
   const color = scaleSequential(interpolateYlOrRd).domain([0, data.max > 0 ? data.max : 1]);
-  const grid = svg.append("g").attr("transform", `translate(${left},${topMargin})`);
+  // Centered in whichever direction the grid does not fill.
+  const offsetX = Math.max(0, (width - left - layout.columns * step) / 2);
+  const offsetY = Math.max(0, (height - topMargin - 7 * step) / 2);
+  const frame = svg.append("g").attr("transform", `translate(${offsetX},${offsetY})`);
+  const grid = frame.append("g").attr("transform", `translate(${left},${topMargin})`);
 
-  svg.append("g").selectAll("text.dayLabel").data(WEEKDAY_LABELS).join("text")
+  frame.append("g").selectAll("text.dayLabel").data(WEEKDAY_LABELS).join("text")
     .attr("class", "dayLabel")
     .attr("x", left - 4).attr("y", (_, row) => topMargin + row * step + cell / 2)
     .attr("dy", "0.35em").attr("text-anchor", "end").attr("fill", "#6b7280")
     .style("font-size", `${Math.min(9, Math.max(6, step * 0.75))}px`)
     .text((label) => label);
 
-  svg.append("g").selectAll("text.monthLabel").data(layout.months).join("text")
+  frame.append("g").selectAll("text.monthLabel").data(layout.months).join("text")
     .attr("class", "monthLabel")
     .attr("x", (m) => left + m.column * step).attr("y", topMargin - 4)
     .attr("fill", "#9ca3af").style("font-size", "9px")
@@ -98,7 +102,7 @@ export function HeatCalendar() {
     <ChartCard testId="heat-calendar" title="Spend Calendar"
       subtitle={`Last ${CALENDAR_DAYS} days · ${daysWithSpend} with spend · click a day to focus on it`}
       loading={daily.loading} error={daily.error} empty={daysWithSpend === 0}
-      emptyText={`No spend in the last ${CALENDAR_DAYS} days`} height={150}>
+      emptyText={`No spend in the last ${CALENDAR_DAYS} days`} height={180}>
       {data && <ChartCanvas data={data} draw={drawHeatCalendar} />}
     </ChartCard>
   );

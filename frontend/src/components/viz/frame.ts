@@ -2,7 +2,7 @@
 // at the pointer (d3.pointer) and kept inside the host's box. Content is built from text nodes,
 // never HTML, because role, rig and session names come from the data.
 
-import { pointer } from "d3";
+import { pointer, timeFormat } from "d3";
 
 export type TooltipLine = { text: string; color?: string; strong?: boolean };
 
@@ -90,4 +90,19 @@ export function fitLabel(text: string, width: number, charWidth = 6.2): string |
 /** Calendar date "2026-03-07" as a UTC instant, so date axes have no zone shifts. */
 export function dateValue(date: string): Date {
   return new Date(`${date}T00:00:00Z`);
+}
+
+/**
+ * Tick labels for instants shown in the browser's zone: dates when the axis spans days, else times
+ * of day with the date at midnight.
+ */
+export function instantTicks(domain: readonly [Date, Date]): (value: Date | { valueOf(): number }) => string {
+  const spanDays = (domain[1].getTime() - domain[0].getTime()) / 86_400_000;
+  const day = timeFormat("%b %d");
+  const time = timeFormat("%H:%M");
+  return (value) => {
+    const date = value instanceof Date ? value : new Date(value.valueOf());
+    if (spanDays > 3) return day(date);
+    return date.getHours() === 0 && date.getMinutes() === 0 ? day(date) : time(date);
+  };
 }
