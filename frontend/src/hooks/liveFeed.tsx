@@ -4,11 +4,10 @@
 
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import type { LiveCostEvent } from "../lib/api";
+import { mergeEvents, type LiveEvent } from "../lib/liveEvents";
 
-export const MAX_EVENTS = 100;
 export const RECONNECT_MS = 3_000;
 
-export type LiveEvent = { id: number; data: LiveCostEvent; receivedAt: number };
 export type LiveFeed = { connected: boolean; events: LiveEvent[]; received: number };
 
 const LiveFeedContext = createContext<LiveFeed>({ connected: false, events: [], received: 0 });
@@ -20,13 +19,6 @@ export function useLiveFeed(): LiveFeed {
 function feedUrl(since: number | null): string {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${window.location.host}/ws/live${since !== null ? `?since=${since}` : ""}`;
-}
-
-/** Newest first, at most MAX_EVENTS, each id once. */
-export function mergeEvents(current: LiveEvent[], incoming: LiveEvent[]): LiveEvent[] {
-  const seen = new Set(current.map((e) => e.id));
-  const fresh = incoming.filter((e) => !seen.has(e.id) && seen.add(e.id));
-  return [...fresh.reverse(), ...current].sort((a, b) => b.id - a.id).slice(0, MAX_EVENTS);
 }
 
 export function LiveFeedProvider({ children }: { children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maxOverlap, packLanes, type Interval } from "./lanes";
+import { maxOverlap, packLanes, runSpan, type Interval } from "./lanes";
 
 function overlapsInSameLane(intervals: Interval[], lanes: number[], minSpan = 0): boolean {
   for (let i = 0; i < intervals.length; i++)
@@ -58,5 +58,15 @@ describe("packLanes", () => {
 
   it("handles no runs", () => {
     expect(packLanes([])).toEqual({ lanes: [], laneCount: 0 });
+  });
+});
+
+describe("runSpan", () => {
+  it("starts at the first snapshot or earlier when the hook reports a longer duration", () => {
+    const ended_at = "2026-03-07T15:00:00Z";
+    const end = Date.parse(ended_at);
+    expect(runSpan({ started_at: "2026-03-07T14:00:00Z", ended_at, duration_sec: 5400 })).toEqual({ start: end - 5_400_000, end });
+    expect(runSpan({ started_at: "2026-03-07T14:00:00Z", ended_at, duration_sec: 60 })).toEqual({ start: end - 3_600_000, end });
+    expect(runSpan({ started_at: ended_at, ended_at, duration_sec: null })).toEqual({ start: end, end });
   });
 });

@@ -3,7 +3,20 @@
 // lowest free lane is optimal for intervals: it never opens more lanes than the largest number
 // of runs in progress at one moment.
 
+import type { Run } from "./api";
+
 export type Interval = { start: number; end: number };
+
+/**
+ * A run's span in epoch milliseconds. The stop hook's duration_sec covers the whole conversation,
+ * which usually began before the first snapshot arrived, so the bar starts at whichever is earlier.
+ */
+export function runSpan(run: Pick<Run, "started_at" | "ended_at" | "duration_sec">): Interval {
+  const end = Date.parse(run.ended_at);
+  const firstSeen = Date.parse(run.started_at);
+  const byDuration = run.duration_sec !== null && run.duration_sec > 0 ? end - run.duration_sec * 1000 : firstSeen;
+  return { start: Math.min(firstSeen, byDuration), end };
+}
 
 export type Packing = {
   /** Lane of each interval, in the order given. */

@@ -23,3 +23,18 @@ export function navigate(path: string): void {
   window.history.pushState(null, "", path);
   window.dispatchEvent(new Event(CHANGE));
 }
+
+/** The session id in "/sessions/<id>", decoded; null on the list page or a malformed address. */
+export function sessionFromPath(path: string): string | null {
+  const prefix = "/sessions/";
+  if (!path.startsWith(prefix) || path.length === prefix.length) return null;
+  try {
+    return decodeURIComponent(path.slice(prefix.length));
+  } catch {
+    return null;
+  }
+}
+
+export function sessionPath(sessionId: string): string {
+  return `/sessions/${encodeURIComponent(sessionId)}`;
+}

@@ -1,6 +1,7 @@
 import { getRoleColor, groupLabel } from "../lib/colors";
 import { formatTimeOfDay, formatUsd } from "../lib/format";
-import { useLiveFeed, MAX_EVENTS } from "../hooks/liveFeed";
+import { useLiveFeed } from "../hooks/liveFeed";
+import { MAX_EVENTS } from "../lib/liveEvents";
 import { useView } from "../hooks/view";
 
 export function LivePage() {

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { apiUrl, scopeQuery, type Run, type RunPage } from "../lib/api";
 import { getRoleColor, groupLabel } from "../lib/colors";
 import { formatCount, formatDateTime, formatDuration, formatUsd } from "../lib/format";
-import { navigate, usePath } from "../lib/router";
+import { navigate, sessionFromPath, sessionPath, usePath } from "../lib/router";
 import { useApi } from "../hooks/useApi";
 import { useView } from "../hooks/view";
 import { ScopeControls } from "../components/ui/ScopeControls";
@@ -11,16 +11,6 @@ import { SessionDetail } from "../components/ui/SessionDetail";
 export const PAGE_SIZE = 25;
 type SortField = "ended_at" | "started_at" | "cost";
 type Sort = { field: SortField; order: "asc" | "desc" };
-
-export function sessionFromPath(path: string): string | null {
-  const prefix = "/sessions/";
-  if (!path.startsWith(prefix) || path.length === prefix.length) return null;
-  try {
-    return decodeURIComponent(path.slice(prefix.length));
-  } catch {
-    return null;
-  }
-}
 
 function totalTokens(run: Run): number {
   return (run.input_tokens ?? 0) + (run.output_tokens ?? 0) + (run.cache_read_tokens ?? 0) + (run.cache_create_tokens ?? 0);
@@ -100,7 +90,7 @@ export function SessionsPage() {
           <tbody>
             {runs.map((run) => (
               <tr key={run.id} data-testid="session-row" data-session={run.session_id}
-                onClick={() => navigate(`/sessions/${encodeURIComponent(run.session_id)}`)}
+                onClick={() => navigate(sessionPath(run.session_id))}
                 className={`cursor-pointer border-b border-gray-800/60 hover:bg-gray-800/50 ${run.session_id === selected ? "bg-gray-800/70" : ""}`}>
                 <td className="px-3 py-2 font-mono text-xs text-gray-100">{run.session_id}{run.run > 1 && <span className="text-gray-500"> #{run.run}</span>}</td>
                 <td className="px-3 py-2">

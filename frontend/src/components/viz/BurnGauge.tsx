@@ -3,6 +3,7 @@ import { arc, interpolateNumber, scaleLinear, select } from "d3";
 import "d3-transition";
 import { apiUrl, type Hourly } from "../../lib/api";
 import { formatUsd } from "../../lib/format";
+import { zoneOf, type Zone } from "../../lib/breakdown";
 import { useApi } from "../../hooks/useApi";
 import type { Size } from "../../hooks/useElementSize";
 import { useView } from "../../hooks/view";
@@ -10,11 +11,7 @@ import { ChartCard, ChartCanvas } from "../ui/ChartCard";
 import { freshSvg, tooltip } from "./frame";
 
 const SWEEP = (2 * Math.PI) / 3; // the gauge runs from -120° to +120°
-export const ZONE_COLORS = { green: "#22c55e", yellow: "#eab308", red: "#ef4444" } as const;
-
-export function zoneOf(usd: number, thresholds: Hourly["thresholds"]): keyof typeof ZONE_COLORS {
-  return usd >= thresholds.red_usd ? "red" : usd >= thresholds.yellow_usd ? "yellow" : "green";
-}
+export const ZONE_COLORS: Record<Zone, string> = { green: "#22c55e", yellow: "#eab308", red: "#ef4444" };
 
 /** Radial gauge of today's spend over green / yellow / red zones; the value arc animates. */
 export function drawBurnGauge(host: HTMLElement, data: Hourly, { width, height }: Size): void {

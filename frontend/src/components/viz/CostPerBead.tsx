@@ -1,26 +1,14 @@
 import { axisBottom, scaleBand, scaleLinear, select } from "d3";
 import { useMemo, useState } from "react";
 import { apiUrl, scopeQuery, type Beads } from "../../lib/api";
-import { getRoleColor, groupLabel } from "../../lib/colors";
+import { groupLabel } from "../../lib/colors";
+import { beadBars, type BeadBar, type BeadGrouping } from "../../lib/breakdown";
 import { formatCount, formatUsd, formatUsdAxis } from "../../lib/format";
 import { useApi } from "../../hooks/useApi";
 import type { Size } from "../../hooks/useElementSize";
 import { useView } from "../../hooks/view";
 import { ChartCard, ChartCanvas } from "../ui/ChartCard";
 import { fitLabel, freshSvg, styleAxis, tooltip } from "./frame";
-
-export type BeadBar = { key: string | null; color: string; total_usd: number; beads_closed: number; usd_per_bead: number | null };
-export type BeadGrouping = "role" | "rig";
-
-export function beadBars(beads: Beads, by: BeadGrouping): BeadBar[] {
-  const rows = by === "role"
-    ? beads.by_role.map((r) => ({ ...r, key: r.role, color: getRoleColor(r.role) }))
-    : beads.by_rig.map((r) => ({ ...r, key: r.rig, color: "#f59e0b" }));
-  // Most expensive per bead first; groups that closed no beads last, by spend.
-  return rows
-    .map(({ key, color, total_usd, beads_closed, usd_per_bead }) => ({ key, color, total_usd, beads_closed, usd_per_bead }))
-    .sort((a, b) => (b.usd_per_bead ?? -1) - (a.usd_per_bead ?? -1) || b.total_usd - a.total_usd);
-}
 
 /** Horizontal bars of USD per bead closed, labelled with the bead count. */
 export function drawCostPerBead(host: HTMLElement, bars: BeadBar[], { width, height }: Size): void {

@@ -3,8 +3,8 @@ import { useMemo } from "react";
 import { apiUrl, scopeQuery, type Run, type RunPage } from "../../lib/api";
 import { getRoleColor, groupLabel } from "../../lib/colors";
 import { formatDateTime, formatDuration, formatUsd } from "../../lib/format";
-import { packLanes } from "../../lib/lanes";
-import { navigate } from "../../lib/router";
+import { packLanes, runSpan } from "../../lib/lanes";
+import { navigate, sessionPath } from "../../lib/router";
 import { useApi } from "../../hooks/useApi";
 import type { Size } from "../../hooks/useElementSize";
 import { useView } from "../../hooks/view";
@@ -16,17 +16,6 @@ export const TIMELINE_LIMIT = 1000;
 const MIN_BAR_PX = 3;
 
 export type TimelineData = { runs: Run[]; zone: string };
-
-/**
- * A run's span. The stop hook's duration_sec covers the whole conversation, which usually began
- * before the first snapshot arrived, so the bar starts at whichever is earlier.
- */
-export function runSpan(run: Run): { start: number; end: number } {
-  const end = Date.parse(run.ended_at);
-  const firstSeen = Date.parse(run.started_at);
-  const byDuration = run.duration_sec !== null && run.duration_sec > 0 ? end - run.duration_sec * 1000 : firstSeen;
-  return { start: Math.min(firstSeen, byDuration), end };
-}
 
 /** One bar per run on a time axis: width = duration, color = role, opacity = cost, packed in lanes. */
 export function drawFlameTimeline(host: HTMLElement, data: TimelineData, { width, height }: Size): void {
@@ -70,7 +59,7 @@ export function drawFlameTimeline(host: HTMLElement, data: TimelineData, { width
       { text: `${formatDateTime(r.started_at, data.zone)} → ${formatDateTime(r.ended_at, data.zone)}` },
     ]))
     .on("mouseleave", () => tip.hide())
-    .on("click", (_, r) => navigate(`/sessions/${encodeURIComponent(r.session_id)}`));
+    .on("click", (_, r) => navigate(sessionPath(r.session_id)));
 }
 
 export function FlameTimeline() {

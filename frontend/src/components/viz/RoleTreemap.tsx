@@ -2,27 +2,15 @@ import { hierarchy, select, treemap, treemapSquarify, type HierarchyRectangularN
 import { useMemo } from "react";
 import { apiUrl, fetchJson, scopeQuery, type RigBreakdown, type RoleBreakdown } from "../../lib/api";
 import { getRoleColor, groupLabel } from "../../lib/colors";
-import { formatUsd, fromNanos, toNanos } from "../../lib/format";
+import { formatUsd } from "../../lib/format";
+import { roleLeaves, type RoleRigs } from "../../lib/breakdown";
 import { useLoad } from "../../hooks/useApi";
 import type { Size } from "../../hooks/useElementSize";
 import { useView } from "../../hooks/view";
 import { ChartCard, ChartCanvas } from "../ui/ChartCard";
 import { fitLabel, freshSvg, tooltip } from "./frame";
 
-export type RoleRigs = { role: string | null; total_usd: number; rigs: { rig: string | null; total_usd: number }[] };
-
 type Node = { name: string | null; role: string | null; usd: number; children?: Node[] };
-
-/**
- * Rig totals for one role, plus the part no rig row accounts for (possible when the role itself
- * is null, which the rig query cannot filter on), so leaves always add up to the role's total.
- */
-export function roleLeaves(role: RoleBreakdown, rigs: RigBreakdown[]): RoleRigs["rigs"] {
-  const leaves = rigs.filter((r) => r.total_usd > 0).map((r) => ({ rig: r.rig, total_usd: r.total_usd }));
-  const rest = toNanos(role.total_usd) - leaves.reduce((sum, leaf) => sum + toNanos(leaf.total_usd), 0n);
-  if (rest > 0n) leaves.push({ rig: role.role === null ? "(all rigs)" : "(other)", total_usd: fromNanos(rest) });
-  return leaves;
-}
 
 /** Nested treemap, role then rig: area = cost, color = role, labels cut to fit. */
 export function drawRoleTreemap(host: HTMLElement, roles: RoleRigs[], { width, height }: Size): void {
