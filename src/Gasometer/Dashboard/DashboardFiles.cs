@@ -57,15 +57,19 @@ public static class DashboardFiles
     }
 
     /// <summary>
-    /// Where the built files are: Gasometer:DashboardPath if set; else the web root (wwwroot beside
-    /// the content root, as under `dotnet run`); else wwwroot beside the executable (the build copies
-    /// it there, so a published server or a test host finds it wherever it starts).
+    /// Where the built files are: Gasometer:DashboardPath when set (and only there); else the web root
+    /// (wwwroot beside the content root, as under `dotnet run`); else wwwroot beside the executable
+    /// (the build copies it there, so a published server or a test host finds it wherever it starts).
     /// </summary>
     public static string? Locate(IWebHostEnvironment environment, IConfiguration configuration)
     {
+        static bool HasIndex(string path) => File.Exists(Path.Combine(path, "index.html"));
+        var configured = configuration["Gasometer:DashboardPath"];
+        if (!string.IsNullOrEmpty(configured))
+            return HasIndex(Path.GetFullPath(configured)) ? Path.GetFullPath(configured) : null;
+
         string?[] candidates =
         [
-            configuration["Gasometer:DashboardPath"],
             environment.WebRootPath,
             Path.Combine(environment.ContentRootPath, "wwwroot"),
             Path.Combine(AppContext.BaseDirectory, "wwwroot"),
@@ -73,6 +77,6 @@ public static class DashboardFiles
         return candidates
             .Where(path => !string.IsNullOrEmpty(path))
             .Select(path => Path.GetFullPath(path!))
-            .FirstOrDefault(path => File.Exists(Path.Combine(path, "index.html")));
+            .FirstOrDefault(HasIndex);
     }
 }
