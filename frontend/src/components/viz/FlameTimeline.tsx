@@ -71,7 +71,8 @@ export function FlameTimeline() {
   const total = page.data?.total ?? 0;
   return (
     <ChartCard testId="flame-timeline" title="Session Timeline"
-      subtitle={shown < total ? `Latest ${shown} of ${total} runs · parallel runs in separate lanes` : `${shown} runs · parallel runs in separate lanes`}
+      subtitle={!page.data ? "Runs on a time axis, parallel runs in separate lanes"
+        : shown < total ? `Latest ${shown} of ${total} runs · parallel runs in separate lanes` : `${shown} runs · parallel runs in separate lanes`}
       loading={page.loading} error={page.error} empty={shown === 0} emptyText="No runs in this range">
       {data && <ChartCanvas data={data} draw={drawFlameTimeline} />}
     </ChartCard>

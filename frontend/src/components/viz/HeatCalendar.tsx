@@ -100,7 +100,7 @@ export function HeatCalendar() {
   const daysWithSpend = data ? [...data.spend.values()].filter((v) => v > 0).length : 0;
   return (
     <ChartCard testId="heat-calendar" title="Spend Calendar"
-      subtitle={`Last ${CALENDAR_DAYS} days · ${daysWithSpend} with spend · click a day to focus on it`}
+      subtitle={data ? `Last ${CALENDAR_DAYS} days · ${daysWithSpend} with spend · click a day to focus on it` : `Last ${CALENDAR_DAYS} days`}
       loading={daily.loading} error={daily.error} empty={daysWithSpend === 0}
       emptyText={`No spend in the last ${CALENDAR_DAYS} days`} height={180}>
       {data && <ChartCanvas data={data} draw={drawHeatCalendar} />}
