@@ -11,7 +11,10 @@ say() { printf '\n== %s\n' "$*"; }
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 missing=()
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
+# The dashboard's end-to-end tests drive Debian's Chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://dot.net" >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20 or later with npm is required to build and test the dashboard" >&2; exit 1; }
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     say "Installing ${missing[*]} from apt"
@@ -53,5 +56,9 @@ done
 export GASOMETER_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 
 # --- 3. The tests ------------------------------------------------------------------------------
+say "Running the dashboard's unit tests (Vitest)"
+[ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund)
+(cd frontend && npm test)
+
 say "Running the .NET tests (SQLite and PostgreSQL on port $port)"
 dotnet test Gasometer.slnx --nologo "$@"

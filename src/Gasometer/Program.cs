@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gasometer.Dashboard;
 using Gasometer.Health;
 using Gasometer.Import;
 using Gasometer.Ingest;
@@ -50,6 +51,7 @@ public static class Program
         app.MapCostsApi();
         app.MapStatsApi();
         app.MapApiNotFound();
+        app.MapDashboard();
         return app;
     }
 }
