@@ -11,7 +11,13 @@ namespace Gasometer.Stats;
 /// </summary>
 public static class RunActivity
 {
-    public sealed record RunSpan(string Key, long StartedAt, long EndedAt);
+    /// <summary>A class, not a positional record: with no rows SQLite reports no column types for Dapper to match a constructor.</summary>
+    public sealed class RunSpan
+    {
+        public string Key { get; set; } = "";
+        public long StartedAt { get; set; }
+        public long EndedAt { get; set; }
+    }
 
     /// <summary>Runs whose span overlaps [from, to), with the value of <paramref name="dimension"/> (or '').</summary>
     public static async Task<List<RunSpan>> SpansAsync(Database database, DbConnection c, StatsQuery q, long from, long to, string? dimension)
@@ -19,7 +25,7 @@ public static class RunActivity
         var p = new DynamicParameters(new { from, to });
         var key = dimension is null ? "''" : $"COALESCE({dimension}, '')";
         return (await c.QueryAsync<RunSpan>($"""
-            SELECT {key} AS key, started_at_ns AS startedat, ended_at_ns AS endedat
+            SELECT {key} AS key, started_at_ns AS started_at, ended_at_ns AS ended_at
             FROM runs WHERE ended_at_ns >= @from AND started_at_ns < @to{q.FilterSql(database, p)}
             """, p)).ToList();
     }

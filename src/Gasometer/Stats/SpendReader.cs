@@ -36,10 +36,11 @@ public static class SpendReader
 
         var p = new DynamicParameters();
         var filters = q.FilterSql(database, p);
-        var rollupKey = dimension ?? "''";
-        var snapshotKey = dimension is null ? "''" : $"COALESCE({dimension}, '')";
-        var rollupBucket = byBucket ? "bucket" : "0";
-        var snapshotBucket = byBucket ? $"ended_at_ns / {bucketNanos}" : "0";
+        // CAST: with no rows SQLite cannot tell a bare '' is text, and Dapper needs the type.
+        var rollupKey = dimension ?? "CAST('' AS TEXT)";
+        var snapshotKey = dimension is null ? "CAST('' AS TEXT)" : $"CAST(COALESCE({dimension}, '') AS TEXT)";
+        var rollupBucket = byBucket ? "bucket" : "CAST(0 AS BIGINT)";
+        var snapshotBucket = byBucket ? $"ended_at_ns / {bucketNanos}" : "CAST(0 AS BIGINT)";
         string RollupSql() => $"""
             SELECT {rollupBucket} AS bucket, {rollupKey} AS key, SUM(spend_nanos) AS spend, SUM(input_tokens) AS input,
                    SUM(output_tokens) AS output, SUM(cache_read_tokens) AS cache_read, SUM(cache_create_tokens) AS cache_create,

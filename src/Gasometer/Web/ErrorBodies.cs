@@ -28,7 +28,8 @@ public static class ErrorBodies
         {
             return await action();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        // Only storage failures: a bug elsewhere must reach the error middleware, which logs it.
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException || Database.IsUnavailable(e))
         {
             return Database.IsUnavailable(e)
                 ? TypedResults.Json(new { error = "Database unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable)

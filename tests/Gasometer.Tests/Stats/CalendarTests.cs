@@ -108,6 +108,22 @@ public sealed class CalendarTests
             """, await server.GetStringAsync("/api/stats/beads"));
     }
 
+    [Theory, BothEngines]
+    public async Task AnEmptyDatabaseAnswersEveryReadEndpointWithEmptyData(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var server = await GasometerServer.StartAtAsync(db, new DateTimeOffset(2026, 7, 15, 12, 30, 0, TimeSpan.Zero));
+        Assert.Equal("""{"data":[],"tz":"America/New_York"}""", await server.GetStringAsync("/api/stats/daily?group_by=rig&tz=America/New_York&from=2026-07-01&to=2026-07-15"));
+        Assert.Equal("""{"data":[],"tz":"UTC"}""", await server.GetStringAsync("/api/stats/daily"));
+        Assert.Equal("""{"data":[]}""", await server.GetStringAsync("/api/stats/workers?from=2026-07-01T00:00:00.5Z"));
+        Assert.Equal("""{"by_role":[],"by_rig":[]}""", await server.GetStringAsync("/api/stats/beads"));
+        Assert.Equal("""{"roles":[],"rigs":[],"workers":[],"models":[]}""", await server.GetStringAsync("/api/stats/filters"));
+        Assert.Equal("""{"data":[],"count":0,"total":0}""", await server.GetStringAsync("/api/costs?q=x"));
+        Assert.Equal("""{"today":{"total_usd":0,"sessions":0},"week":{"total_usd":0,"sessions":0},"month":{"total_usd":0,"sessions":0},"tz":"UTC"}""",
+            await server.GetStringAsync("/api/stats/summary"));
+        Assert.StartsWith("""{"hours":[{"hour":"2026-07-15T12:00:00Z","total_usd":0}],"burn_rate_usd_per_hour":0,"today_usd":0""", await server.GetStringAsync("/api/stats/hourly?hours=1"));
+    }
+
     [Theory]
     [InlineData("/api/stats/daily?tz=Mars/Olympus", "tz", "'Mars/Olympus' is not a known IANA time zone such as America/New_York")]
     [InlineData("/api/stats/daily?from=2026-13-01", "from", "must be a date (YYYY-MM-DD) or an RFC 3339 date-time")]
