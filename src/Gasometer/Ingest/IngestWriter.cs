@@ -17,6 +17,10 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
 
     sealed record PendingWrite(IReadOnlyList<CostSnapshot> Snapshots, TaskCompletionSource<IReadOnlyList<AcceptedSnapshot>> Done);
 
+    // SQLite: the writer keeps one connection open for its whole life (one writer, one file);
+    // PostgreSQL: a pooled connection per group, so several instances share the server fairly.
+    System.Data.Common.DbConnection? heldConnection;
+
     readonly Channel<PendingWrite> queue = Channel.CreateBounded<PendingWrite>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -50,6 +54,8 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
     {
         queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        if (heldConnection is not null) await heldConnection.DisposeAsync();
+        heldConnection = null;
     }
 
     async Task CommitGroupAsync(List<PendingWrite> group)
@@ -76,10 +82,22 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
     async Task<List<IReadOnlyList<AcceptedSnapshot>>> CommitAsync(List<PendingWrite> group)
     {
         long now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-        await using var connection = await database.OpenAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        var accepted = await store.ApplyAsync(connection, tx, group.SelectMany(p => p.Snapshots), now);
-        await tx.CommitAsync();
+        var connection = heldConnection ?? await database.OpenAsync();
+        List<AcceptedSnapshot> accepted;
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            accepted = await store.ApplyAsync(connection, tx, group.SelectMany(p => p.Snapshots), now);
+            await tx.CommitAsync();
+            if (database.Engine == Engine.Sqlite) heldConnection = connection;
+            else await connection.DisposeAsync();
+        }
+        catch
+        {
+            heldConnection = null; // a failed connection is never reused
+            await connection.DisposeAsync();
+            throw;
+        }
 
         var owner = new Dictionary<CostSnapshot, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < group.Count; i++)

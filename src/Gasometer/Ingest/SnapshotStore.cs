@@ -36,9 +36,12 @@ public sealed class SnapshotStore(Database database)
             if (database.SessionLockSql is { } lockSql)
                 await connection.ExecuteAsync(lockSql, new { SessionId = sessionId }, tx);
             var incoming = series.Values.ToList();
-            long? latest = await commands.LatestEndedAtAsync(sessionId);
+            // The latest run's last sighting is the session's latest snapshot (snapshots outside every run
+            // only precede the first run), so one read usually decides between append and recompute.
+            var latestRun = await commands.LatestRunAsync(sessionId);
+            long? latest = latestRun?.LastSeenNs ?? await commands.LatestEndedAtAsync(sessionId);
             if (latest is null || incoming[0].EndedAt.UnixNanos > latest)
-                await AppendAsync(commands, sessionId, incoming, nowNanos, rollup, accepted);
+                await AppendAsync(commands, latestRun, incoming, nowNanos, rollup, accepted);
             else
                 await RecomputeAsync(connection, tx, commands, sessionId, incoming, nowNanos, rollup, accepted);
         }
@@ -46,10 +49,10 @@ public sealed class SnapshotStore(Database database)
         return accepted;
     }
 
-    static async Task AppendAsync(LedgerCommands commands, string sessionId, List<CostSnapshot> incoming,
+    static async Task AppendAsync(LedgerCommands commands, RunState? latestRun, List<CostSnapshot> incoming,
         long now, SpendRollup rollup, List<AcceptedSnapshot> accepted)
     {
-        var cursor = new RunCursor(await commands.LatestRunAsync(sessionId));
+        var cursor = new RunCursor(latestRun);
         var placed = new List<(CostSnapshot, Placement)>(incoming.Count);
         foreach (var s in incoming)
         {
