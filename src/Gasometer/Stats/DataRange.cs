@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Gasometer.Time;
 using Gasometer.Ingest;
 
 namespace Gasometer.Stats;

@@ -1,3 +1,4 @@
+using Gasometer.Time;
 using Gasometer.Ingest;
 using Gasometer.Money;
 using Gasometer.Storage;

@@ -1,6 +1,6 @@
 using Gasometer.Ingest;
 
-namespace Gasometer.Stats;
+namespace Gasometer.Time;
 
 /// <summary>
 /// The calendar of the reporting time zone: where its days, hours and months start in UTC,

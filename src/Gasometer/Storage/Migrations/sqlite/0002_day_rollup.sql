@@ -1,0 +1,30 @@
+-- Whole days in the zones the dashboard reads in (Gasometer:RollupZones): spend, tokens and run
+-- counts per local day, so a year of days is a few thousand rows instead of a year of 15-minute
+-- buckets. runs_active counts runs whose span (first to last snapshot) touches the day;
+-- runs_started those whose first snapshot falls on it. day = local date as days since 1970-01-01.
+CREATE TABLE day_rollup (
+    zone                TEXT    NOT NULL,
+    day                 INTEGER NOT NULL,
+    role                TEXT    NOT NULL,
+    rig                 TEXT    NOT NULL,
+    worker              TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    spend_nanos         INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    cache_read_tokens   INTEGER NOT NULL,
+    cache_create_tokens INTEGER NOT NULL,
+    beads_closed        INTEGER NOT NULL,
+    runs_active         INTEGER NOT NULL,
+    runs_started        INTEGER NOT NULL,
+    PRIMARY KEY (zone, day, role, rig, worker, model)
+);
+
+-- The zones day_rollup is complete for; a zone added to the configuration is filled from the
+-- stored snapshots and runs at start-up before it is listed here.
+CREATE TABLE rollup_zones (
+    zone                TEXT    PRIMARY KEY
+);
+
+-- Counting runs alive at an instant reads (ended_at, started_at) from the index alone.
+CREATE INDEX runs_span ON runs (ended_at_ns, started_at_ns);
