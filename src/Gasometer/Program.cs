@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gasometer.Health;
 using Gasometer.Ingest;
+using Gasometer.Live;
 using Gasometer.Storage;
 using Gasometer.Web;
 
@@ -29,6 +30,7 @@ public static class Program
         builder.Services.AddSingleton<IngestFeed>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        builder.Services.AddLiveFeed();
 
         var app = builder.Build();
         await Migrations.ApplyAsync(database);
@@ -37,6 +39,7 @@ public static class Program
         app.UseJsonErrors();
         app.MapHealthApi();
         app.MapIngestApi();
+        app.MapLiveFeed();
         app.MapApiNotFound();
         return app;
     }

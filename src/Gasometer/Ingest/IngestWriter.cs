@@ -79,6 +79,7 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
         await using var connection = await database.OpenAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var accepted = await store.ApplyAsync(connection, tx, group.SelectMany(p => p.Snapshots), now);
+        await feed.RecordAsync(connection, tx, accepted);
         await tx.CommitAsync();
 
         var owner = new Dictionary<CostSnapshot, int>(ReferenceEqualityComparer.Instance);
