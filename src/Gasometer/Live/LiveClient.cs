@@ -76,8 +76,6 @@ public sealed class LiveClient
         var receiving = ReceiveUntilClosedAsync();
         try
         {
-            await SendAsync(Connected);
-
             // An id this database never handed out (a client of another database, or one restored
             // from backup) is ignored: the client gets live events, and sees from their ids that
             // the sequence it knew is gone.
@@ -88,9 +86,9 @@ public sealed class LiveClient
                 if (s <= await FeedLog.LastIdAsync(c, ct)) seenUpTo = s;
             }
 
-            // Register before reading what was missed: every event after `upTo` is then queued for
-            // this client, every event up to it is read from the log, so there is neither a gap nor
-            // a duplicate at the boundary.
+            // Registered before the greeting, so every event committed after the client read
+            // "connected" reaches it. Every event after `upTo` is queued for this client and every
+            // event up to it is read from the log: neither a gap nor a duplicate at the boundary.
             var upTo = await hub.RegisterAsync(this, seenUpTo, ct);
             if (upTo is null)
             {
@@ -100,6 +98,7 @@ public sealed class LiveClient
             {
                 try
                 {
+                    await SendAsync(Connected);
                     if (seenUpTo is { } seen && seen < upTo)
                     {
                         List<FeedEvent> missed;

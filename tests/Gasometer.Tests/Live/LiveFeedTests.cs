@@ -38,7 +38,7 @@ public sealed class LiveFeedTests
         return client;
     }
 
-    /// <summary>A client is registered with the hub just after its connected message; wait for that before posting.</summary>
+    /// <summary>Waits until the hub has this many clients (a closed client leaves it shortly after its close frame).</summary>
     static async Task UntilClientsAsync(GasometerServer server, int count)
     {
         var hub = server.Service<LiveHub>();
@@ -68,7 +68,6 @@ public sealed class LiveFeedTests
         await using var server = await GasometerServer.StartAsync(db);
         var clients = new List<FeedClient>();
         for (int i = 0; i < 3; i++) clients.Add(await ConnectedClientAsync(server));
-        await UntilClientsAsync(server, 3);
 
         await PostAsync(server, """
             {"session_id":"hq-mayor","role":"mayor","worker":"mayor","rig":"hq","cost_usd":1.0587230000000003,
@@ -100,7 +99,6 @@ public sealed class LiveFeedTests
         await using var db = await TestDatabase.CreateAsync(engine);
         await using var server = await GasometerServer.StartAsync(db);
         await using var client = await ConnectedClientAsync(server);
-        await UntilClientsAsync(server, 1);
 
         Assert.Equal(400, (int)(await server.PostJsonAsync("/api/ingest", """{"session_id":"x","cost_usd":1,"ended_at":"2026-03-07T10:00:00Z"}""")).StatusCode);
         Assert.Equal(400, (int)(await server.PostJsonAsync("/api/ingest", "{not json")).StatusCode);
@@ -122,7 +120,6 @@ public sealed class LiveFeedTests
         await using var db = await TestDatabase.CreateAsync(engine);
         await using var server = await GasometerServer.StartAsync(db);
         await using var client = await ConnectedClientAsync(server);
-        await UntilClientsAsync(server, 1);
 
         var batch = $"[{Snapshot("b-rig", 5, "2")},{{\"session_id\":\"bad\"}},{Snapshot("a-rig", 9, "1")},{Snapshot("b-rig", 7, "3")}]";
         var response = await server.PostJsonAsync("/api/ingest/batch", batch);
@@ -146,7 +143,6 @@ public sealed class LiveFeedTests
         await using var server = await GasometerServer.StartAsync(db, "--Gasometer:Live:SendQueueLimit=500");
         await using var stalled = await ConnectedClientAsync(server, tinyReceiveBuffer: true);
         await using var healthy = await ConnectedClientAsync(server);
-        await UntilClientsAsync(server, 2);
         var hub = server.Service<LiveHub>();
 
         // The stalled client reads nothing from here on. Each batch must still be acknowledged and
@@ -188,7 +184,6 @@ public sealed class LiveFeedTests
         await using var server = await GasometerServer.StartAsync(db);
         await using (var first = await ConnectedClientAsync(server))
         {
-            await UntilClientsAsync(server, 1);
             await PostSeriesAsync(server, "s", 1, 3);
             Assert.Equal([1, 2, 3], await first.ReceiveIdsAsync(3));
             await first.CloseAsync();
@@ -259,7 +254,6 @@ public sealed class LiveFeedTests
         await PostSeriesAsync(server, "s", 1, 2);
 
         await using var client = await ConnectedClientAsync(server, since: 500);
-        await UntilClientsAsync(server, 1);
         await PostSeriesAsync(server, "s", 3, 1);
         Assert.Equal(3, (await client.ReceiveEventAsync()).Id);
     }
@@ -285,8 +279,6 @@ public sealed class LiveFeedTests
         await using var b = await GasometerServer.StartAsync(db);
         await using var onA = await ConnectedClientAsync(a);
         await using var onB = await ConnectedClientAsync(b);
-        await UntilClientsAsync(a, 1);
-        await UntilClientsAsync(b, 1);
 
         await PostAsync(a, Snapshot("from-a", 1, "1.25"));
         await PostAsync(b, Snapshot("from-b", 1, "2.5"));
@@ -355,7 +347,6 @@ public sealed class LiveFeedTests
         await using var db = await TestDatabase.CreateAsync(Engine.Sqlite);
         var server = await GasometerServer.StartAsync(db);
         await using var client = await ConnectedClientAsync(server);
-        await UntilClientsAsync(server, 1);
 
         var closing = client.ReceiveAsync();
         await server.DisposeAsync();
