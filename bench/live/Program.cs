@@ -67,13 +67,15 @@ public static class Program
         await PostAsync(http, Event(0), sentAt, 0);
         await UntilAsync(() => clients.All(c => c.Received >= 1), TimeSpan.FromSeconds(60), "warm-up event");
         Array.Clear(histogram);
-        long idOffset = clients[0].LastId; // the warm-up's feed id; event n then has id idOffset + n
+        long idOffset = clients.Length == 0 ? 1 : clients[0].LastId; // the warm-up's feed id; event n then has id idOffset + n
 
+        var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         Console.WriteLine($"Posting {options.Rate} events/s for {options.Seconds} s ...");
         var postLatencies = new long[total + 1];
         int postFailures = 0;
         var posts = new List<Task>((int)total);
         var clock = Stopwatch.StartNew();
+        double serverCpuStart = CpuSeconds(server.Id), benchCpuStart = CpuSeconds(Environment.ProcessId);
         long next = 1;
         using var sampling = new Timer(_ => memory.Sample(), null, 0, 1000);
         while (next <= total)
@@ -96,17 +98,19 @@ public static class Program
         long expected = total + 1;
         bool complete = await UntilAsync(() => clients.All(c => c.Received >= expected || c.Failed is not null), TimeSpan.FromSeconds(60), null);
         var drainTime = clock.Elapsed - postingTime;
+        double serverCpu = CpuSeconds(server.Id) - serverCpuStart, benchCpu = CpuSeconds(Environment.ProcessId) - benchCpuStart;
+        var wall = clock.Elapsed.TotalSeconds;
         memory.Sample();
 
         long deliveries = clients.Sum(c => c.Received);
         int perfect = clients.Count(c => c.Received == expected && c.OutOfOrder == 0);
         long outOfOrder = clients.Sum(c => c.OutOfOrder);
         var failed = clients.Where(c => c.Failed is not null).Select(c => c.Failed!).ToList();
-        long lastIdSeen = clients.Max(c => c.LastId);
+        long lastIdSeen = clients.Length == 0 ? 0 : clients.Max(c => c.LastId);
 
         Console.WriteLine();
         Console.WriteLine("== Live feed benchmark");
-        Console.WriteLine($"machine           {Environment.ProcessorCount} cores, load average before/after {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        Console.WriteLine($"machine           {Environment.ProcessorCount} cores, 1-minute load average {loadBefore} at the start, {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end (other work on the machine included)");
         Console.WriteLine($"storage           {(options.Postgres is null ? "SQLite (synchronous=FULL)" : "PostgreSQL")}");
         Console.WriteLine($"clients           {options.Clients}");
         Console.WriteLine($"events posted     {total} in {postingTime.TotalSeconds:F1} s ({total / postingTime.TotalSeconds:F0}/s), {postFailures} failed");
@@ -115,6 +119,7 @@ public static class Program
         Console.WriteLine($"clients complete  {perfect} of {options.Clients} received every event once, in id order; {outOfOrder} out-of-order or repeated ids; {failed.Count} clients failed");
         Console.WriteLine($"ids               warm-up {idOffset}, last {lastIdSeen} (expected {idOffset + total})");
         Console.WriteLine($"ingest->client    p50 {HistogramPercentile(histogram, 0.50)} ms, p90 {HistogramPercentile(histogram, 0.90)} ms, p99 {HistogramPercentile(histogram, 0.99)} ms, p99.9 {HistogramPercentile(histogram, 0.999)} ms, max {HistogramPercentile(histogram, 1.0)} ms");
+        Console.WriteLine($"CPU               server {serverCpu:F1} s ({serverCpu / wall:F2} cores), clients+load generator {benchCpu:F1} s ({benchCpu / wall:F2} cores) over {wall:F1} s");
         Console.WriteLine($"server memory     RSS peak {memory.PeakBytes / 1024 / 1024} MiB, at end {memory.LastBytes / 1024 / 1024} MiB (before clients {memory.FirstBytes / 1024 / 1024} MiB)");
         foreach (var reason in failed.GroupBy(f => f).Take(5)) Console.WriteLine($"  client failure x{reason.Count()}: {reason.Key}");
 
@@ -138,6 +143,14 @@ public static class Program
         using var response = await http.PostAsync("/api/ingest", content);
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"POST answered {(int)response.StatusCode}");
         return (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    /// <summary>User plus system CPU time of a process, from /proc/PID/stat (clock ticks of 1/100 s on Linux).</summary>
+    static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     static long Percentile(IEnumerable<long> values, double p)
