@@ -139,8 +139,8 @@ public sealed class LiveClient
                 await SendAsync(e.Message);
     }
 
-    Task SendAsync(byte[] message) =>
-        socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, abortSend.Token);
+    ValueTask SendAsync(byte[] message) =>
+        socket.SendAsync(message.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, abortSend.Token);
 
     /// <summary>
     /// Clients have nothing to say on this feed, but reading keeps pings answered and notices their
