@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Dapper;
 using Gasometer.Ingest;
@@ -22,6 +23,13 @@ public sealed class LiveHub(Database database, IngestFeed ingestFeed, IHostAppli
     static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(5);
     static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     static readonly TimeSpan ListenerPing = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// At most one fan-out per this interval. A quiet feed is sent at once; a busy one gathers the
+    /// commits of a few milliseconds, so each client's sender wakes once for several messages
+    /// instead of once per commit (with 1,000 clients, wake-ups dominate the cost of the feed).
+    /// </summary>
+    static readonly TimeSpan FanOutInterval = TimeSpan.FromMilliseconds(10);
 
     readonly Lock gate = new();
     readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -108,6 +116,7 @@ public sealed class LiveHub(Database database, IngestFeed ingestFeed, IHostAppli
 
     async Task TailAsync(CancellationToken ct)
     {
+        long lastFanOut = 0;
         while (!ct.IsCancellationRequested)
         {
             using (var poll = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -116,7 +125,10 @@ public sealed class LiveHub(Database database, IngestFeed ingestFeed, IHostAppli
                 try { await wake.Reader.WaitToReadAsync(poll.Token); }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
             }
+            var sinceLast = Stopwatch.GetElapsedTime(lastFanOut);
+            if (sinceLast < FanOutInterval) await Task.Delay(FanOutInterval - sinceLast, ct);
             wake.Reader.TryRead(out _);
+            lastFanOut = Stopwatch.GetTimestamp();
             try
             {
                 await CatchUpAsync(ct);
