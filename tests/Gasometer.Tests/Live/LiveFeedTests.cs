@@ -348,6 +348,25 @@ public sealed class LiveFeedTests
     }
 
     [Fact]
+    public async Task PingsKeepReadingClientsAndDropClientsThatNeverAnswer()
+    {
+        await using var db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var server = await GasometerServer.StartAsync(db, "--Gasometer:Live:KeepAliveSeconds=1");
+        await using var silent = await ConnectedClientAsync(server);
+        await using var reading = await ConnectedClientAsync(server);
+        // A pending receive is what answers the server's pings.
+        var next = reading.ReceiveAsync(TimeSpan.FromSeconds(30));
+
+        // The client that never reads answers no ping: dropped after the interval plus the timeout.
+        await UntilClientsAsync(server, 1);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(1, server.Service<LiveHub>().ClientCount);
+
+        await PostAsync(server, Snapshot("still-here", 0, "1"));
+        Assert.Contains("\"session_id\":\"still-here\"", await next);
+    }
+
+    [Fact]
     public async Task ShutdownClosesClientsWithGoingAway()
     {
         await using var db = await TestDatabase.CreateAsync(Engine.Sqlite);
