@@ -3,6 +3,7 @@ using Gasometer.Dashboard;
 using Gasometer.Health;
 using Gasometer.Import;
 using Gasometer.Ingest;
+using Gasometer.Live;
 using Gasometer.Pricing;
 using Gasometer.Stats;
 using Gasometer.Storage;
@@ -36,6 +37,7 @@ public static class Program
         builder.Services.AddSingleton<IngestFeed>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        builder.Services.AddLiveFeed();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddApiDocument();
         customize?.Invoke(builder);
@@ -50,6 +52,7 @@ public static class Program
         app.MapIngestApi();
         app.MapCostsApi();
         app.MapStatsApi();
+        app.MapLiveFeed();
         app.MapApiNotFound();
         app.MapDashboard();
         return app;

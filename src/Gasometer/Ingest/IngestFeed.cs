@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Gasometer.Ingest;
 
 /// <summary>
@@ -9,6 +11,24 @@ public sealed class IngestFeed(ILogger<IngestFeed> logger)
 {
     readonly Lock gate = new();
     Action<IReadOnlyList<AcceptedSnapshot>>[] subscribers = [];
+    Func<DbConnection, DbTransaction, IReadOnlyList<AcceptedSnapshot>, Task>[] recorders = [];
+
+    /// <summary>
+    /// Registers a step that runs inside the writer's transaction, after the snapshots are written and
+    /// just before commit, so what it writes (the live feed's log) commits or rolls back with them.
+    /// If it throws, the write fails as a whole.
+    /// </summary>
+    public IDisposable Record(Func<DbConnection, DbTransaction, IReadOnlyList<AcceptedSnapshot>, Task> inTransaction)
+    {
+        lock (gate) recorders = [.. recorders, inTransaction];
+        return new Subscription(() => { lock (gate) recorders = recorders.Where(r => r != inTransaction).ToArray(); });
+    }
+
+    public async Task RecordAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<AcceptedSnapshot> accepted)
+    {
+        if (accepted.Count == 0) return;
+        foreach (var recorder in Volatile.Read(ref recorders)) await recorder(connection, tx, accepted);
+    }
 
     public IDisposable Subscribe(Action<IReadOnlyList<AcceptedSnapshot>> onCommitted)
     {

@@ -88,6 +88,7 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
         {
             await using var tx = await connection.BeginTransactionAsync();
             accepted = await store.ApplyAsync(connection, tx, group.SelectMany(p => p.Snapshots), now);
+            await feed.RecordAsync(connection, tx, accepted);
             await tx.CommitAsync();
             if (database.Engine == Engine.Sqlite) heldConnection = connection;
             else await connection.DisposeAsync();

@@ -1,0 +1,184 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Gasometer.Storage;
+
+namespace Gasometer.Live;
+
+/// <summary>
+/// One connected WebSocket client: its bounded send queue and the conversation with it. Sending
+/// runs on its own task and reads only this client's queue, so a slow socket delays nobody else;
+/// when the queue is full the hub stops the client, which then gets close code 4000 (or, if it
+/// cannot even take that frame, a dropped connection) and may reconnect with ?since=.
+/// </summary>
+public sealed class LiveClient
+{
+    public const WebSocketCloseStatus QueueOverflowStatus = (WebSocketCloseStatus)4000;
+    public const string QueueOverflowReason = "send queue overflow";
+    public const WebSocketCloseStatus ShutdownStatus = WebSocketCloseStatus.EndpointUnavailable; // 1001, going away
+    public const string ShutdownReason = "server shutting down";
+
+    /// <summary>How long a stopped client may take to finish the message in flight and to answer our close frame.</summary>
+    static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+
+    static readonly byte[] Connected = """{"type":"connected","message":"Gasometer live feed"}"""u8.ToArray();
+    static long clientCount;
+
+    readonly WebSocket socket;
+    readonly Channel<FeedEvent> queue;
+    readonly CancellationTokenSource stopping = new();
+    readonly CancellationTokenSource abortSend = new();
+    readonly Lock gate = new();
+    (WebSocketCloseStatus Status, string Reason)? closeWith;
+
+    public LiveClient(WebSocket socket, int queueLimit, string remote)
+    {
+        this.socket = socket;
+        QueueLimit = queueLimit;
+        Name = $"#{Interlocked.Increment(ref clientCount)} ({remote})";
+        queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(queueLimit)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping anything silently
+        });
+    }
+
+    public string Name { get; }
+    public int QueueLimit { get; }
+
+    /// <summary>Events up to this id are not sent (the client has them already); set by the hub at registration.</summary>
+    public long Floor { get; set; }
+
+    /// <summary>Queues an event without waiting. False means the queue is full: the client is too slow.</summary>
+    public bool Offer(FeedEvent e) => e.Id <= Floor || queue.Writer.TryWrite(e);
+
+    /// <summary>Ends the conversation with the given close frame; the first reason given wins.</summary>
+    public void Stop(WebSocketCloseStatus status, string reason)
+    {
+        lock (gate)
+        {
+            if (closeWith is not null) return;
+            closeWith = (status, reason);
+        }
+        queue.Writer.TryComplete();
+        stopping.Cancel();
+        // A message already being written may finish; a socket that takes no bytes at all is dropped.
+        abortSend.CancelAfter(CloseGrace);
+    }
+
+    /// <summary>
+    /// The whole conversation: the connected message, then (with ?since=) what the client missed,
+    /// then live events until either side closes. <paramref name="since"/> is the last id the
+    /// client saw; null for a fresh client.
+    /// </summary>
+    public async Task ServeAsync(LiveHub hub, Database database, int replayLimit, long? since, ILogger logger, CancellationToken ct)
+    {
+        var receiving = ReceiveUntilClosedAsync();
+        try
+        {
+            // An id this database never handed out (a client of another database, or one restored
+            // from backup) is ignored: the client gets live events, and sees from their ids that
+            // the sequence it knew is gone.
+            long? seenUpTo = null;
+            if (since is { } s)
+            {
+                await using var c = await database.OpenAsync(ct);
+                if (s <= await FeedLog.LastIdAsync(c, ct)) seenUpTo = s;
+            }
+
+            // Registered before the greeting, so every event committed after the client read
+            // "connected" reaches it. Every event after `upTo` is queued for this client and every
+            // event up to it is read from the log: neither a gap nor a duplicate at the boundary.
+            var upTo = await hub.RegisterAsync(this, seenUpTo, ct);
+            if (upTo is null)
+            {
+                Stop(ShutdownStatus, ShutdownReason);
+            }
+            else
+            {
+                try
+                {
+                    await SendAsync(Connected);
+                    if (seenUpTo is { } seen && seen < upTo)
+                    {
+                        List<FeedEvent> missed;
+                        await using (var c = await database.OpenAsync(ct))
+                            missed = await FeedLog.ReadMissedAsync(c, seen, upTo.Value, replayLimit, ct);
+                        foreach (var e in missed)
+                        {
+                            if (stopping.IsCancellationRequested) break;
+                            await SendAsync(e.Message);
+                        }
+                    }
+                    await SendQueuedAsync();
+                }
+                finally
+                {
+                    hub.Unregister(this);
+                }
+            }
+        }
+        catch (Exception e) when (IsConnectionEnd(e))
+        {
+            Stop(WebSocketCloseStatus.NormalClosure, "");
+        }
+        catch (Exception e)
+        {
+            // Storage failing while a client catches up: tell it to come back rather than leave it hanging.
+            logger.LogWarning(e, "Live client {Client} could not be served", Name);
+            Stop(WebSocketCloseStatus.InternalServerError, "server error, reconnect later");
+        }
+        await CloseAsync(receiving);
+    }
+
+    async Task SendQueuedAsync()
+    {
+        var reader = queue.Reader;
+        while (await reader.WaitToReadAsync(stopping.Token))
+            while (!stopping.IsCancellationRequested && reader.TryRead(out var e))
+                await SendAsync(e.Message);
+    }
+
+    ValueTask SendAsync(byte[] message) =>
+        socket.SendAsync(message.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, abortSend.Token);
+
+    /// <summary>
+    /// Clients have nothing to say on this feed, but reading keeps pings answered and notices their
+    /// close frame or a dropped connection; anything else they send is read and dropped.
+    /// </summary>
+    async Task ReceiveUntilClosedAsync()
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close) break;
+            }
+        }
+        catch (Exception e) when (IsConnectionEnd(e))
+        {
+        }
+        Stop(WebSocketCloseStatus.NormalClosure, "");
+    }
+
+    async Task CloseAsync(Task receiving)
+    {
+        var (status, reason) = closeWith ?? (WebSocketCloseStatus.NormalClosure, "");
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(CloseGrace);
+            try { await socket.CloseOutputAsync(status, reason, timeout.Token); }
+            catch (Exception e) when (IsConnectionEnd(e)) { }
+        }
+        // Wait for the client's own close frame, so the connection ends cleanly, but not forever.
+        if (await Task.WhenAny(receiving, Task.Delay(CloseGrace)) != receiving) socket.Abort();
+        await receiving;
+        stopping.Dispose();
+        abortSend.Dispose();
+    }
+
+    static bool IsConnectionEnd(Exception e) =>
+        e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
+}
