@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Gasometer.Ingest;
@@ -32,19 +33,31 @@ public static class StopHookLines
         json.WriteEndObject();
     }
 
-    /// <summary>Writes each snapshot followed by a newline; flushes as it goes so memory stays flat.</summary>
+    /// <summary>
+    /// Writes each snapshot followed by a newline. Lines gather in a small buffer that is handed to
+    /// the stream whenever it passes 64 KB, so memory stays flat however many events stream past.
+    /// </summary>
     public static long WriteAll(Stream output, IEnumerable<CostSnapshot> snapshots, Action<long>? progress = null)
     {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        const int FlushAt = 64 * 1024;
+        var buffer = new ArrayBufferWriter<byte>(FlushAt * 2);
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         long count = 0;
         foreach (var s in snapshots)
         {
             Write(json, s);
             json.Flush();
             json.Reset();
-            output.WriteByte((byte)'\n');
+            buffer.Write("\n"u8);
+            if (buffer.WrittenCount >= FlushAt)
+            {
+                output.Write(buffer.WrittenSpan);
+                buffer.ResetWrittenCount();
+            }
             if (++count % 100_000 == 0) progress?.Invoke(count);
         }
+        output.Write(buffer.WrittenSpan);
+        output.Flush();
         return count;
     }
 

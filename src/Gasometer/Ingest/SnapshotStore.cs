@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Dapper;
 using Gasometer.Storage;
@@ -21,6 +22,7 @@ public sealed class SnapshotStore(Database database)
     {
         var rollup = new SpendRollup();
         var accepted = new List<AcceptedSnapshot>();
+        await using var upsert = new SnapshotUpsert(connection, tx);
         // Within one write, a later snapshot with the same session and ended_at replaces an earlier one,
         // exactly as if they had been sent one after the other.
         var bySession = new SortedDictionary<string, SortedDictionary<long, CostSnapshot>>(StringComparer.Ordinal);
@@ -38,15 +40,15 @@ public sealed class SnapshotStore(Database database)
             long? latest = await connection.ExecuteScalarAsync<long?>(
                 "SELECT MAX(ended_at_ns) FROM snapshots WHERE session_id = @sessionId", new { sessionId }, tx);
             if (latest is null || incoming[0].EndedAt.UnixNanos > latest)
-                await AppendAsync(connection, tx, sessionId, incoming, nowNanos, rollup, accepted);
+                await AppendAsync(connection, tx, upsert, sessionId, incoming, nowNanos, rollup, accepted);
             else
-                await RecomputeAsync(connection, tx, sessionId, incoming, nowNanos, rollup, accepted);
+                await RecomputeAsync(connection, tx, upsert, sessionId, incoming, nowNanos, rollup, accepted);
         }
         await rollup.FlushAsync(connection, tx);
         return accepted;
     }
 
-    async Task AppendAsync(DbConnection c, DbTransaction tx, string sessionId, List<CostSnapshot> incoming,
+    async Task AppendAsync(DbConnection c, DbTransaction tx, SnapshotUpsert upsert, string sessionId, List<CostSnapshot> incoming,
         long now, SpendRollup rollup, List<AcceptedSnapshot> accepted)
     {
         var latestRun = await c.QuerySingleOrDefaultAsync<RunRow>(
@@ -63,12 +65,12 @@ public sealed class SnapshotStore(Database database)
         foreach (var run in cursor.Runs) await UpsertRunAsync(c, tx, run, now);
         foreach (var (s, p) in placed)
         {
-            long id = await UpsertSnapshotAsync(c, tx, s, p, now);
+            long id = await upsert.ExecuteAsync(s, p, now);
             accepted.Add(new AcceptedSnapshot(id, s, p, RunCost(cursor, p.RunNo)));
         }
     }
 
-    async Task RecomputeAsync(DbConnection c, DbTransaction tx, string sessionId, List<CostSnapshot> incoming,
+    async Task RecomputeAsync(DbConnection c, DbTransaction tx, SnapshotUpsert upsert, string sessionId, List<CostSnapshot> incoming,
         long now, SpendRollup rollup, List<AcceptedSnapshot> accepted)
     {
         var stored = (await c.QueryAsync<SnapshotRow>(
@@ -102,37 +104,13 @@ public sealed class SnapshotStore(Database database)
         foreach (var run in newCursor.Runs) await UpsertRunAsync(c, tx, run, now);
         foreach (var (s, p, announce) in placed)
         {
-            long id = await UpsertSnapshotAsync(c, tx, s, p, now);
+            long id = await upsert.ExecuteAsync(s, p, now);
             if (announce) accepted.Add(new AcceptedSnapshot(id, s, p, RunCost(newCursor, p.RunNo)));
         }
     }
 
     static long RunCost(RunCursor cursor, int runNo) =>
         cursor.Runs.FirstOrDefault(r => r.RunNo == runNo)?.CostNanos ?? 0;
-
-    static Task<long> UpsertSnapshotAsync(DbConnection c, DbTransaction tx, CostSnapshot s, Placement p, long now) =>
-        c.ExecuteScalarAsync<long>("""
-            INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
-                role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
-                duration_sec, beads_closed, source, ingested_at_ns)
-            VALUES (@SessionId, @EndedAtNs, @OffsetMinutes, @RunNo, @CostNanos, @IncrementNanos,
-                @Role, @Worker, @Rig, @Model, @InputTokens, @OutputTokens, @CacheReadTokens, @CacheCreateTokens,
-                @DurationSec, @BeadsClosed, @Source, @Now)
-            ON CONFLICT (session_id, ended_at_ns) DO UPDATE SET
-                utc_offset_min = excluded.utc_offset_min, run_no = excluded.run_no, cost_nanos = excluded.cost_nanos,
-                increment_nanos = excluded.increment_nanos, role = excluded.role, worker = excluded.worker,
-                rig = excluded.rig, model = excluded.model, input_tokens = excluded.input_tokens,
-                output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
-                cache_create_tokens = excluded.cache_create_tokens, duration_sec = excluded.duration_sec,
-                beads_closed = excluded.beads_closed, source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
-            RETURNING id
-            """, new
-        {
-            s.SessionId, EndedAtNs = s.EndedAt.UnixNanos, OffsetMinutes = (long)s.EndedAt.OffsetMinutes,
-            RunNo = (long)p.RunNo, s.CostNanos, p.IncrementNanos, s.Role, s.Worker, s.Rig, s.Model,
-            s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens, s.DurationSec, s.BeadsClosed,
-            s.Source, Now = now,
-        }, tx);
 
     static Task UpsertRunAsync(DbConnection c, DbTransaction tx, RunState r, long now) =>
         c.ExecuteAsync("""
@@ -157,6 +135,70 @@ public sealed class SnapshotStore(Database database)
             r.DurationSec, r.StartedAtNs, r.LastSeenNs, Offset = (long)r.LastOffsetMinutes,
             SnapshotCount = (long)r.SnapshotCount, r.Source, Now = now,
         }, tx);
+}
+
+/// <summary>
+/// The snapshot upsert as one command reused for a whole write: SQLite then prepares the statement
+/// once instead of once per snapshot, which was most of the cost of a large batch.
+/// </summary>
+sealed class SnapshotUpsert : IAsyncDisposable
+{
+    const string Sql = """
+        INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
+            role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
+            duration_sec, beads_closed, source, ingested_at_ns)
+        VALUES (@session_id, @ended_at_ns, @utc_offset_min, @run_no, @cost_nanos, @increment_nanos,
+            @role, @worker, @rig, @model, @input_tokens, @output_tokens, @cache_read_tokens, @cache_create_tokens,
+            @duration_sec, @beads_closed, @source, @ingested_at_ns)
+        ON CONFLICT (session_id, ended_at_ns) DO UPDATE SET
+            utc_offset_min = excluded.utc_offset_min, run_no = excluded.run_no, cost_nanos = excluded.cost_nanos,
+            increment_nanos = excluded.increment_nanos, role = excluded.role, worker = excluded.worker,
+            rig = excluded.rig, model = excluded.model, input_tokens = excluded.input_tokens,
+            output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+            cache_create_tokens = excluded.cache_create_tokens, duration_sec = excluded.duration_sec,
+            beads_closed = excluded.beads_closed, source = excluded.source, ingested_at_ns = excluded.ingested_at_ns
+        RETURNING id
+        """;
+
+    static readonly (string Name, DbType Type)[] Columns =
+    [
+        ("session_id", DbType.String), ("ended_at_ns", DbType.Int64), ("utc_offset_min", DbType.Int64), ("run_no", DbType.Int64),
+        ("cost_nanos", DbType.Int64), ("increment_nanos", DbType.Int64), ("role", DbType.String), ("worker", DbType.String),
+        ("rig", DbType.String), ("model", DbType.String), ("input_tokens", DbType.Int64), ("output_tokens", DbType.Int64),
+        ("cache_read_tokens", DbType.Int64), ("cache_create_tokens", DbType.Int64), ("duration_sec", DbType.Int64),
+        ("beads_closed", DbType.Int64), ("source", DbType.String), ("ingested_at_ns", DbType.Int64),
+    ];
+
+    readonly DbCommand command;
+
+    public SnapshotUpsert(DbConnection connection, DbTransaction tx)
+    {
+        command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = Sql;
+        foreach (var (name, type) in Columns)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            command.Parameters.Add(parameter);
+        }
+        command.Prepare();
+    }
+
+    public async Task<long> ExecuteAsync(CostSnapshot s, Placement p, long now)
+    {
+        object?[] values =
+        [
+            s.SessionId, s.EndedAt.UnixNanos, (long)s.EndedAt.OffsetMinutes, (long)p.RunNo, s.CostNanos, p.IncrementNanos,
+            s.Role, s.Worker, s.Rig, s.Model, s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens,
+            s.DurationSec, s.BeadsClosed, s.Source, now,
+        ];
+        for (int i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public ValueTask DisposeAsync() => command.DisposeAsync();
 }
 
 /// <summary>A stored snapshot as Dapper reads it (both engines hand back 64-bit integers).</summary>

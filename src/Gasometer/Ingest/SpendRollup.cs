@@ -1,5 +1,5 @@
+using System.Data;
 using System.Data.Common;
-using Dapper;
 
 namespace Gasometer.Ingest;
 
@@ -43,17 +43,28 @@ public sealed class SpendRollup
                 cache_create_tokens = spend_rollup.cache_create_tokens + excluded.cache_create_tokens,
                 beads_closed = spend_rollup.beads_closed + excluded.beads_closed
             """;
+        // One command reused for every row: SQLite prepares the statement once per flush, not once per row.
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        string[] names = ["Bucket", "Role", "Rig", "Worker", "Model", "Spend", "Input", "Output", "CacheRead", "CacheCreate", "Beads"];
+        foreach (var name in names)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = name is "Role" or "Rig" or "Worker" or "Model" ? DbType.String : DbType.Int64;
+            command.Parameters.Add(parameter);
+        }
+        await command.PrepareAsync();
         // Sorted keys: two PostgreSQL instances flushing at once take row locks in the same order.
         foreach (var (key, (spend, c)) in changes.OrderBy(kv => kv.Key.Bucket).ThenBy(kv => kv.Key.Role, StringComparer.Ordinal)
                      .ThenBy(kv => kv.Key.Rig, StringComparer.Ordinal).ThenBy(kv => kv.Key.Worker, StringComparer.Ordinal)
                      .ThenBy(kv => kv.Key.Model, StringComparer.Ordinal))
         {
             if (spend == 0 && c.IsZero) continue;
-            await connection.ExecuteAsync(sql, new
-            {
-                key.Bucket, key.Role, key.Rig, key.Worker, key.Model, Spend = spend,
-                c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads,
-            }, tx);
+            object[] values = [key.Bucket, key.Role, key.Rig, key.Worker, key.Model, spend, c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads];
+            for (int i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i];
+            await command.ExecuteNonQueryAsync();
         }
         changes.Clear();
     }
