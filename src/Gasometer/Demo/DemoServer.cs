@@ -155,11 +155,12 @@ public static class DemoServer
                 more = stream.MoveNext();
             }
             if (batch.Count == 0) continue;
-            foreach (var accepted in await writer.WriteAsync(batch.ToList(), ct))
+            var committed = await writer.WriteAsync(batch.ToList(), ct);
+            foreach (var accepted in committed.OrderBy(a => a.Snapshot.EndedAt.UnixNanos))
             {
                 var s = accepted.Snapshot;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {StopHookLines.LocalTime(s.EndedAt)[11..19]} {s.SessionId,-20} {s.Role,-8} +${Usd.FromNanos(accepted.Placement.IncrementNanos),-12} run #{accepted.Placement.RunNo} ${Usd.FromNanos(accepted.RunCostNanos)}"));
+                    $"  {StopHookLines.LocalTime(s.EndedAt)[..19].Replace('T', ' ')}  {s.SessionId,-20} {s.Role,-8} +${Usd.FromNanos(accepted.Placement.IncrementNanos),-12} run #{accepted.Placement.RunNo} now ${Usd.FromNanos(s.CostNanos)}"));
             }
         }
     }
