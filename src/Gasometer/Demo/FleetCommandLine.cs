@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gasometer.Ingest;
 using Gasometer.Money;
@@ -25,7 +26,7 @@ public static class FleetCommandLine
         var root = new RootCommand("Gasometer: cost intelligence for Gas Town fleets.");
         root.Subcommands.Add(SimulateCommand(output, error));
         root.Subcommands.Add(DemoCommand(output, error));
-        // The web host handles Ctrl+C for the demo; System.CommandLine must not race it.
+        // Ctrl+C is handled where it matters: by the web host for the demo, by simulate itself.
         var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(invocation, stop);
     }
@@ -102,8 +103,19 @@ public static class FleetCommandLine
             if (r.GetValue(end) is { } text && !TryParseEnd(text, TimeZoneInfo.Utc, out _)) r.AddError($"--end '{text}' is not an RFC 3339 date-time or a YYYY-MM-DD date.");
             if (r.GetValue(maxEvents) is < 1) r.AddError("--max-events must be at least 1.");
         });
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, invocationToken) =>
         {
+            // Ctrl+C or SIGTERM stop the generator cleanly, so a half-written file is deleted, not left behind.
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
+            void Interrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                interrupted.Cancel();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            var ct = interrupted.Token;
+
             var timeZone = TimeZoneInfo.FindSystemTimeZoneById(parse.GetValue(zone)!);
             var simulator = new FleetSimulator(new Fleet(parse.GetValue(rigs), parse.GetValue(seed)), parse.GetValue(seed), timeZone);
             long to = parse.GetValue(end) is { } text && TryParseEnd(text, timeZone, out var e) ? e : NowNanos();
@@ -114,11 +126,19 @@ public static class FleetCommandLine
             var tally = new SpendTally();
             events = tally.Count(events);
             var clock = Stopwatch.StartNew();
-            if (parse.GetValue(outFile) is { } path)
-                await WriteFileAsync(path, events, output, ct);
-            else if (!await PostAsync(parse.GetValue(post)!, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("GASOMETER_API_KEY"),
-                         parse.GetValue(batch), events, error, ct))
-                return 1;
+            try
+            {
+                if (parse.GetValue(outFile) is { } path)
+                    await WriteFileAsync(path, events, output, ct);
+                else if (!await PostAsync(parse.GetValue(post)!, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("GASOMETER_API_KEY"),
+                             parse.GetValue(batch), events, error, ct))
+                    return 1;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                error.WriteLine(parse.GetValue(outFile) is null ? $"simulate: interrupted after posting part of {tally.Events:N0} events." : $"simulate: interrupted after {tally.Events:N0} events; no file was written.");
+                return 130;
+            }
 
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"simulate: {tally.Events:N0} events, {tally.Sessions:N0} sessions, {tally.Runs:N0} runs, ${Usd.FromNanos(tally.SpendNanos):N2} spent, in {clock.Elapsed.TotalSeconds:F1} s"));
