@@ -62,10 +62,10 @@ public sealed class SnapshotStore(Database database)
             rollup.Add(s, p);
             placed.Add((s, p));
         }
-        foreach (var run in cursor.Runs) await UpsertRunAsync(c, tx, run, now);
+        foreach (var run in cursor.Runs) await upsert.RunAsync(run, now);
         foreach (var (s, p) in placed)
         {
-            long id = await upsert.ExecuteAsync(s, p, now);
+            long id = await upsert.SnapshotAsync(s, p, now);
             accepted.Add(new AcceptedSnapshot(id, s, p, RunCost(cursor, p.RunNo)));
         }
     }
@@ -101,49 +101,25 @@ public sealed class SnapshotStore(Database database)
         }
 
         await c.ExecuteAsync("DELETE FROM runs WHERE session_id = @sessionId", new { sessionId }, tx);
-        foreach (var run in newCursor.Runs) await UpsertRunAsync(c, tx, run, now);
+        foreach (var run in newCursor.Runs) await upsert.RunAsync(run, now);
         foreach (var (s, p, announce) in placed)
         {
-            long id = await upsert.ExecuteAsync(s, p, now);
+            long id = await upsert.SnapshotAsync(s, p, now);
             if (announce) accepted.Add(new AcceptedSnapshot(id, s, p, RunCost(newCursor, p.RunNo)));
         }
     }
 
     static long RunCost(RunCursor cursor, int runNo) =>
         cursor.Runs.FirstOrDefault(r => r.RunNo == runNo)?.CostNanos ?? 0;
-
-    static Task UpsertRunAsync(DbConnection c, DbTransaction tx, RunState r, long now) =>
-        c.ExecuteAsync("""
-            INSERT INTO runs (session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens,
-                cache_read_tokens, cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns,
-                utc_offset_min, snapshot_count, source, updated_at_ns)
-            VALUES (@SessionId, @RunNo, @Role, @Worker, @Rig, @Model, @CostNanos, @Input, @Output,
-                @CacheRead, @CacheCreate, @Beads, @DurationSec, @StartedAtNs, @LastSeenNs,
-                @Offset, @SnapshotCount, @Source, @Now)
-            ON CONFLICT (session_id, run_no) DO UPDATE SET
-                role = excluded.role, worker = excluded.worker, rig = excluded.rig, model = excluded.model,
-                cost_nanos = excluded.cost_nanos, input_tokens = excluded.input_tokens,
-                output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
-                cache_create_tokens = excluded.cache_create_tokens, beads_closed = excluded.beads_closed,
-                duration_sec = excluded.duration_sec, started_at_ns = excluded.started_at_ns,
-                ended_at_ns = excluded.ended_at_ns, utc_offset_min = excluded.utc_offset_min,
-                snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns
-            """, new
-        {
-            r.SessionId, RunNo = (long)r.RunNo, r.Role, r.Worker, r.Rig, r.Model, r.CostNanos,
-            r.Totals.Input, r.Totals.Output, r.Totals.CacheRead, r.Totals.CacheCreate, r.Totals.Beads,
-            r.DurationSec, r.StartedAtNs, r.LastSeenNs, Offset = (long)r.LastOffsetMinutes,
-            SnapshotCount = (long)r.SnapshotCount, r.Source, Now = now,
-        }, tx);
 }
 
 /// <summary>
-/// The snapshot upsert as one command reused for a whole write: SQLite then prepares the statement
-/// once instead of once per snapshot, which was most of the cost of a large batch.
+/// The snapshot and run upserts as two commands reused for a whole write: SQLite then prepares each
+/// statement once instead of once per row, which was most of the cost of a large batch.
 /// </summary>
 sealed class SnapshotUpsert : IAsyncDisposable
 {
-    const string Sql = """
+    const string SnapshotSql = """
         INSERT INTO snapshots (session_id, ended_at_ns, utc_offset_min, run_no, cost_nanos, increment_nanos,
             role, worker, rig, model, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens,
             duration_sec, beads_closed, source, ingested_at_ns)
@@ -160,45 +136,87 @@ sealed class SnapshotUpsert : IAsyncDisposable
         RETURNING id
         """;
 
-    static readonly (string Name, DbType Type)[] Columns =
-    [
-        ("session_id", DbType.String), ("ended_at_ns", DbType.Int64), ("utc_offset_min", DbType.Int64), ("run_no", DbType.Int64),
-        ("cost_nanos", DbType.Int64), ("increment_nanos", DbType.Int64), ("role", DbType.String), ("worker", DbType.String),
-        ("rig", DbType.String), ("model", DbType.String), ("input_tokens", DbType.Int64), ("output_tokens", DbType.Int64),
-        ("cache_read_tokens", DbType.Int64), ("cache_create_tokens", DbType.Int64), ("duration_sec", DbType.Int64),
-        ("beads_closed", DbType.Int64), ("source", DbType.String), ("ingested_at_ns", DbType.Int64),
-    ];
+    const string RunSql = """
+        INSERT INTO runs (session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens,
+            cache_read_tokens, cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns,
+            utc_offset_min, snapshot_count, source, updated_at_ns)
+        VALUES (@session_id, @run_no, @role, @worker, @rig, @model, @cost_nanos, @input_tokens, @output_tokens,
+            @cache_read_tokens, @cache_create_tokens, @beads_closed, @duration_sec, @started_at_ns, @ended_at_ns,
+            @utc_offset_min, @snapshot_count, @source, @updated_at_ns)
+        ON CONFLICT (session_id, run_no) DO UPDATE SET
+            role = excluded.role, worker = excluded.worker, rig = excluded.rig, model = excluded.model,
+            cost_nanos = excluded.cost_nanos, input_tokens = excluded.input_tokens,
+            output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+            cache_create_tokens = excluded.cache_create_tokens, beads_closed = excluded.beads_closed,
+            duration_sec = excluded.duration_sec, started_at_ns = excluded.started_at_ns,
+            ended_at_ns = excluded.ended_at_ns, utc_offset_min = excluded.utc_offset_min,
+            snapshot_count = excluded.snapshot_count, source = excluded.source, updated_at_ns = excluded.updated_at_ns
+        """;
 
-    readonly DbCommand command;
+    readonly DbCommand snapshot, run;
 
     public SnapshotUpsert(DbConnection connection, DbTransaction tx)
     {
-        command = connection.CreateCommand();
+        snapshot = Prepare(connection, tx, SnapshotSql,
+            ["session_id", "ended_at_ns", "utc_offset_min", "run_no", "cost_nanos", "increment_nanos", "role", "worker", "rig",
+             "model", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "duration_sec",
+             "beads_closed", "source", "ingested_at_ns"]);
+        run = Prepare(connection, tx, RunSql,
+            ["session_id", "run_no", "role", "worker", "rig", "model", "cost_nanos", "input_tokens", "output_tokens",
+             "cache_read_tokens", "cache_create_tokens", "beads_closed", "duration_sec", "started_at_ns", "ended_at_ns",
+             "utc_offset_min", "snapshot_count", "source", "updated_at_ns"]);
+    }
+
+    static readonly HashSet<string> TextColumns = ["session_id", "role", "worker", "rig", "model", "source"];
+
+    static DbCommand Prepare(DbConnection connection, DbTransaction tx, string sql, string[] columns)
+    {
+        var command = connection.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = Sql;
-        foreach (var (name, type) in Columns)
+        command.CommandText = sql;
+        foreach (var name in columns)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            parameter.DbType = type;
+            parameter.DbType = TextColumns.Contains(name) ? DbType.String : DbType.Int64;
             command.Parameters.Add(parameter);
         }
         command.Prepare();
+        return command;
     }
 
-    public async Task<long> ExecuteAsync(CostSnapshot s, Placement p, long now)
+    static void Bind(DbCommand command, object?[] values)
     {
-        object?[] values =
+        for (int i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+
+    public async Task<long> SnapshotAsync(CostSnapshot s, Placement p, long now)
+    {
+        Bind(snapshot,
         [
             s.SessionId, s.EndedAt.UnixNanos, (long)s.EndedAt.OffsetMinutes, (long)p.RunNo, s.CostNanos, p.IncrementNanos,
             s.Role, s.Worker, s.Rig, s.Model, s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheCreateTokens,
             s.DurationSec, s.BeadsClosed, s.Source, now,
-        ];
-        for (int i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        ]);
+        return Convert.ToInt64(await snapshot.ExecuteScalarAsync());
     }
 
-    public ValueTask DisposeAsync() => command.DisposeAsync();
+    public Task RunAsync(RunState r, long now)
+    {
+        Bind(run,
+        [
+            r.SessionId, (long)r.RunNo, r.Role, r.Worker, r.Rig, r.Model, r.CostNanos,
+            r.Totals.Input, r.Totals.Output, r.Totals.CacheRead, r.Totals.CacheCreate, r.Totals.Beads,
+            r.DurationSec, r.StartedAtNs, r.LastSeenNs, (long)r.LastOffsetMinutes, (long)r.SnapshotCount, r.Source, now,
+        ]);
+        return run.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await snapshot.DisposeAsync();
+        await run.DisposeAsync();
+    }
 }
 
 /// <summary>A stored snapshot as Dapper reads it (both engines hand back 64-bit integers).</summary>
