@@ -48,7 +48,16 @@ public static class DemoServer
         // PostgreSQL connection string from the environment or appsettings.json.
         string[] args = [.. serverArgs, $"--Gasometer:SqlitePath={path}", "--ConnectionStrings:Gasometer=", "--GASOMETER_DATABASE_URL="];
         await using var app = await Program.BuildServerAsync(args);
-        await app.StartAsync(stop);
+        try
+        {
+            await app.StartAsync(stop);
+        }
+        catch (IOException e)
+        {
+            // Most often a real Gasometer already listens on 3001.
+            output.WriteLine($"The demo server cannot start: {e.Message} Choose another address, e.g. --urls http://localhost:3002");
+            return 1;
+        }
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop, app.Lifetime.ApplicationStopping);
         var token = stopping.Token;
         try
