@@ -12,7 +12,7 @@ int perTx = args.Length > 2 ? int.Parse(args[2]) : 10_000;
 var folder = Directory.CreateTempSubdirectory("gasometer-ledger-");
 await using var database = args.Length > 3 ? Database.Postgres(args[3]) : Database.Sqlite(Path.Combine(folder.FullName, "ledger.db"));
 await Migrations.ApplyAsync(database);
-var store = new SnapshotStore(database);
+var store = new SnapshotStore(database, RollupZones.UtcOnly);
 
 long start = 1_772_870_400L * Instant.NanosPerSecond;
 var all = Enumerable.Range(0, n).Select(i => new CostSnapshot($"s-{i % sessions}", "polecat", $"w{i % 50}", $"rig{i % 5}",

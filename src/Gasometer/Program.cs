@@ -34,6 +34,8 @@ public static class Program
         var database = DatabaseSettings.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(_ => database);
         builder.Services.AddSingleton(PriceTable.FromConfiguration(builder.Configuration));
+        var rollupZones = RollupZones.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(rollupZones);
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<IngestFeed>();
         builder.Services.AddSingleton<IngestWriter>();
@@ -45,6 +47,7 @@ public static class Program
 
         var app = builder.Build();
         await Migrations.ApplyAsync(database);
+        await DayRollupBackfill.EnsureAsync(database, rollupZones, app.Logger);
         app.Logger.LogInformation("Storing data in {Database}", database.Description);
 
         app.UseJsonErrors();

@@ -44,7 +44,9 @@ public static class ImportCommand
 
         await using var database = DatabaseSettings.FromConfiguration(configuration);
         await Migrations.ApplyAsync(database, ct: ct);
-        var writer = new ImportBatch(database, new SnapshotStore(database));
+        var zones = RollupZones.FromConfiguration(configuration);
+        await DayRollupBackfill.EnsureAsync(database, zones, ct: ct);
+        var writer = new ImportBatch(database, new SnapshotStore(database, zones));
         var progress = ReferenceEquals(output, Console.Out) ? ImportProgress.ForConsole() : ImportProgress.Silent;
         output.WriteLine($"Importing into {database.Description} (prices {prices.Version})");
 

@@ -112,7 +112,7 @@ public static class TranscriptImport
 
     /// <summary>One session ready to store: its snapshots, its usage without a price, and its main model.</summary>
     sealed record SessionResult(string SessionId, AgentIdentity Identity, List<CostSnapshot> Snapshots,
-        Dictionary<string, UnpricedUsage> Unpriced, string? MainModel);
+        Dictionary<string, UnpricedUsage> Unpriced);
 
     sealed class UnpricedUsage(string reason)
     {
@@ -128,7 +128,6 @@ public static class TranscriptImport
         var who = AgentIdentity.FromCwd(session.Cwd, session.ProjectFolder);
         var snapshots = new List<CostSnapshot>(calls.Count);
         var unpriced = new Dictionary<string, UnpricedUsage>(StringComparer.Ordinal);
-        var mainModelCost = new Dictionary<string, long>(StringComparer.Ordinal);
         long cost = 0, input = 0, output = 0, cacheRead = 0, cacheWrite = 0, lastAt = long.MinValue;
         long? computed = 0;
         long start = Math.Min(session.FirstAt, calls[0].FirstAt);
@@ -184,7 +183,6 @@ public static class TranscriptImport
                 CostOrigin = origin,
                 ComputedCostNanos = computed,
             });
-            if (!call.Sidechain) mainModelCost[call.Model] = mainModelCost.GetValueOrDefault(call.Model) + callCost;
 
             models.TryGetValue(call.Model, out var m);
             models[call.Model] = new ModelUsage(call.Model, (m?.Calls ?? 0) + 1, (m?.Input ?? 0) + call.Input,
@@ -192,15 +190,14 @@ public static class TranscriptImport
                 (m?.CacheRead ?? 0) + call.CacheRead, (m?.WebSearches ?? 0) + call.WebSearches, (m?.CostNanos ?? 0) + callCost,
                 (m?.ReportedCostNanos ?? 0) + (origin == CostOrigin.Reported ? callCost : 0));
         }
-        var mainModel = mainModelCost.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => kv.Key).FirstOrDefault();
-        return new SessionResult(session.Id, who, snapshots, unpriced, mainModel);
+        return new SessionResult(session.Id, who, snapshots, unpriced);
     }
 
     /// <summary>
     /// In the same transaction as the snapshots: the sessions' unpriced usage (replaced whole, as the
     /// import recomputes it whole), a run whose session has unpriced usage marked so (its cost is a
-    /// lower bound), and each run's model set to the main conversation's.
+    /// lower bound). A run's model stays what the ledger made it (its latest response's): rewriting it
+    /// here would move the run between day_rollup keys behind the ledger's back.
     /// </summary>
     static async Task StoreAlongsideAsync(DbConnection c, DbTransaction tx, List<SessionResult> sessions)
     {
@@ -224,9 +221,6 @@ public static class TranscriptImport
             if (s.Unpriced.Count > 0)
                 await c.ExecuteAsync("UPDATE runs SET cost_origin = @Unpriced WHERE session_id = @SessionId AND source = @Source",
                     new { CostOrigin.Unpriced, s.SessionId, Source }, tx);
-            if (s.MainModel is not null)
-                await c.ExecuteAsync("UPDATE runs SET model = @MainModel WHERE session_id = @SessionId AND source = @Source AND (model IS NULL OR model <> @MainModel)",
-                    new { s.MainModel, s.SessionId, Source }, tx);
         }
     }
 }

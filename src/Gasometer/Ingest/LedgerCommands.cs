@@ -24,7 +24,22 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
         var cmd = Command($"SELECT {SnapshotStore.RunColumns} FROM runs WHERE session_id = @session_id ORDER BY run_no DESC LIMIT 1", "session_id");
         cmd.Parameters[0].Value = sessionId;
         await using var reader = await cmd.ExecuteReaderAsync();
-        if (!await reader.ReadAsync()) return null;
+        return await reader.ReadAsync() ? ReadRun(reader) : null;
+    }
+
+    public async Task<List<RunState>> RunsOfSessionAsync(string sessionId)
+    {
+        var cmd = Command($"SELECT {SnapshotStore.RunColumns} FROM runs WHERE session_id = @session_id ORDER BY run_no", "session_id");
+        cmd.Parameters[0].Value = sessionId;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var runs = new List<RunState>();
+        while (await reader.ReadAsync()) runs.Add(ReadRun(reader));
+        return runs;
+    }
+
+    /// <summary>A runs row in <see cref="SnapshotStore.RunColumns"/> order.</summary>
+    public static RunState ReadRun(DbDataReader reader)
+    {
         long L(int i) => reader.GetInt64(i);
         string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         return new RunState(reader.GetString(0), (int)L(1), L(6),
@@ -57,6 +72,15 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
         Bind(cmd, r.SessionId, (long)r.RunNo, r.Role, r.Worker, r.Rig, r.Model, r.CostNanos, r.Totals.Input, r.Totals.Output,
             r.Totals.CacheRead, r.Totals.CacheCreate, r.Totals.Beads, r.DurationSec, r.StartedAtNs, r.LastSeenNs,
             (long)r.LastOffsetMinutes, (long)r.SnapshotCount, r.Source, now, r.CostOrigin);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task AddToDayRollupAsync(string zone, long day, string role, string rig, string worker, string model,
+        long spend, Counters c, long active, long started)
+    {
+        var cmd = Command(DayRollup.UpsertSql, "zone", "day", "role", "rig", "worker", "model", "spend", "input", "output",
+            "cache_read", "cache_create", "beads", "active", "started");
+        Bind(cmd, zone, day, role, rig, worker, model, spend, c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads, active, started);
         await cmd.ExecuteNonQueryAsync();
     }
 

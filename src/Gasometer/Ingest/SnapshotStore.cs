@@ -14,12 +14,12 @@ public sealed record AcceptedSnapshot(long Id, CostSnapshot Snapshot, Placement 
 /// the session's latest run; anything else (late, re-sent, replaced) recomputes that session from
 /// its stored snapshots, so the result never depends on arrival order or repetition.
 /// </summary>
-public sealed class SnapshotStore(Database database)
+public sealed class SnapshotStore(Database database, RollupZones zones)
 {
     public async Task<List<AcceptedSnapshot>> ApplyAsync(
         DbConnection connection, DbTransaction tx, IEnumerable<CostSnapshot> snapshots, long nowNanos)
     {
-        var rollup = new SpendRollup();
+        var rollup = new SpendRollup(zones);
         var accepted = new List<AcceptedSnapshot>();
         using var commands = new LedgerCommands(connection, tx);
         // Within one write, a later snapshot with the same session and ended_at replaces an earlier one,
@@ -53,6 +53,7 @@ public sealed class SnapshotStore(Database database)
         long now, SpendRollup rollup, List<AcceptedSnapshot> accepted)
     {
         var cursor = new RunCursor(latestRun);
+        if (latestRun is not null) rollup.Days.AddRun(latestRun, -1);
         var placed = new List<(CostSnapshot, Placement)>(incoming.Count);
         foreach (var s in incoming)
         {
@@ -60,7 +61,11 @@ public sealed class SnapshotStore(Database database)
             rollup.Add(s, p);
             placed.Add((s, p));
         }
-        foreach (var run in cursor.Runs) await commands.UpsertRunAsync(run, now);
+        foreach (var run in cursor.Runs)
+        {
+            rollup.Days.AddRun(run, +1);
+            await commands.UpsertRunAsync(run, now);
+        }
         foreach (var (s, p) in placed)
         {
             long id = await commands.UpsertSnapshotAsync(s, p, now);
@@ -98,8 +103,13 @@ public sealed class SnapshotStore(Database database)
             if (isChanged || moved) placed.Add((s, p, isChanged));
         }
 
+        foreach (var run in await commands.RunsOfSessionAsync(sessionId)) rollup.Days.AddRun(run, -1);
         await c.ExecuteAsync("DELETE FROM runs WHERE session_id = @sessionId", new { sessionId }, tx);
-        foreach (var run in newCursor.Runs) await commands.UpsertRunAsync(run, now);
+        foreach (var run in newCursor.Runs)
+        {
+            rollup.Days.AddRun(run, +1);
+            await commands.UpsertRunAsync(run, now);
+        }
         foreach (var (s, p, announce) in placed)
         {
             long id = await commands.UpsertSnapshotAsync(s, p, now);

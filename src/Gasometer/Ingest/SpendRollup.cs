@@ -4,8 +4,11 @@ namespace Gasometer.Ingest;
 /// Changes to the 15-minute spend rollup gathered over one write transaction and flushed once, so
 /// many snapshots of a busy quarter-hour cost one upsert instead of one each.
 /// </summary>
-public sealed class SpendRollup
+public sealed class SpendRollup(RollupZones zones)
 {
+    /// <summary>The same changes by local day, plus the runs' day spans.</summary>
+    public DayRollup Days { get; } = new(zones);
+
     public const long BucketNanos = 15L * 60 * 1_000_000_000;
 
     readonly record struct Key(long Bucket, string Role, string Rig, string Worker, string Model);
@@ -22,6 +25,7 @@ public sealed class SpendRollup
     void Change(CostSnapshot s, long spend, Counters counters)
     {
         if (spend == 0 && counters.IsZero) return;
+        Days.AddSpend(s.EndedAt.UnixNanos, s.Role, s.Rig, s.Worker, s.Model, spend, counters);
         var key = new Key(BucketOf(s.EndedAt.UnixNanos), s.Role, s.Rig ?? "", s.Worker ?? "", s.Model ?? "");
         changes[key] = changes.TryGetValue(key, out var old) ? (old.Spend + spend, old.Counters + counters) : (spend, counters);
     }
@@ -50,5 +54,6 @@ public sealed class SpendRollup
             await commands.AddToRollupAsync(key.Bucket, key.Role, key.Rig, key.Worker, key.Model, spend, c);
         }
         changes.Clear();
+        await Days.FlushAsync(commands);
     }
 }

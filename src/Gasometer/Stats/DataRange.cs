@@ -15,8 +15,9 @@ public static class DataRange
         {
             var (first, last) = await c.QuerySingleAsync<(long?, long?)>("SELECT MIN(bucket), MAX(bucket) FROM spend_rollup");
             long now = ReportingZone.ToNanos(clock.GetUtcNow());
-            if (q.FromNanos is null) from = (first ?? now / SpendRollup.BucketNanos) * SpendRollup.BucketNanos;
-            if (q.ToNanos is null) to = Math.Max(now + 1, ((last ?? 0) + 1) * SpendRollup.BucketNanos);
+            // Whole days in the zone, so the day rollup can serve them.
+            if (q.FromNanos is null) from = q.Zone.StartOf(q.Zone.DateOf((first ?? now / SpendRollup.BucketNanos) * SpendRollup.BucketNanos));
+            if (q.ToNanos is null) to = q.Zone.StartOf(q.Zone.DateOf(Math.Max(now, ((last ?? 0) + 1) * SpendRollup.BucketNanos - 1)).AddDays(1));
         }
         return (from, Math.Max(from, to));
     }

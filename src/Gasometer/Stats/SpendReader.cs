@@ -30,6 +30,8 @@ public static class SpendReader
     public static async Task<List<SpendRow>> ReadAsync(Database database, DbConnection c, StatsQuery q, long from, long to, string? dimension, bool byBucket)
     {
         if (dimension is not null && !Dimensions.Contains(dimension)) throw new ArgumentException("unknown dimension", nameof(dimension));
+        if (q.TryWholeDays(from, to, out var firstDay, out var endDay))
+            return await ReadDaysAsync(database, c, q, firstDay, endDay, dimension, byBucket);
         long bucketNanos = SpendRollup.BucketNanos;
         long firstWhole = (from + bucketNanos - 1) / bucketNanos; // first bucket wholly inside
         long endWhole = to / bucketNanos;                          // first bucket not wholly inside
@@ -80,6 +82,23 @@ public static class SpendReader
             .GroupBy(r => (r.Bucket, r.Key))
             .Select(g => SpendRow.Sum(g.Key.Bucket, g.Key.Key, g.Select(r => new SpendRow(r.Bucket, r.Key, r.Spend ?? 0, r.Input ?? 0,
                 r.Output ?? 0, r.CacheRead ?? 0, r.CacheCreate ?? 0, r.Beads ?? 0))))
+            .ToList();
+    }
+
+    /// <summary>Whole local days from day_rollup; a row's bucket is its day's first bucket.</summary>
+    static async Task<List<SpendRow>> ReadDaysAsync(Database database, DbConnection c, StatsQuery q, long? firstDay, long? endDay,
+        string? dimension, bool byDay)
+    {
+        var p = new DynamicParameters();
+        var where = q.DayRangeSql(p, firstDay, endDay) + q.FilterSql(database, p);
+        var key = dimension ?? "''";
+        var sql = $"SELECT {(byDay ? "day" : "CAST(0 AS BIGINT)")} AS day, {key} AS key, SUM(spend_nanos), SUM(input_tokens), SUM(output_tokens), "
+            + $"SUM(cache_read_tokens), SUM(cache_create_tokens), SUM(beads_closed) FROM day_rollup WHERE {where} "
+            + Group(byDay ? "day" : null, dimension);
+        var rows = await c.QueryAsync<(long Day, string Key, long? Spend, long? Input, long? Output, long? CacheRead, long? CacheCreate, long? Beads)>(sql, p);
+        return rows.Where(r => r.Spend is not null)
+            .Select(r => new SpendRow(byDay ? q.Zone.StartOf(DayRollup.Date(r.Day)) / SpendRollup.BucketNanos : 0, r.Key,
+                r.Spend ?? 0, r.Input ?? 0, r.Output ?? 0, r.CacheRead ?? 0, r.CacheCreate ?? 0, r.Beads ?? 0))
             .ToList();
     }
 

@@ -73,20 +73,15 @@ public static class StatsApi
 
             foreach (var row in await SpendReader.ReadAsync(database, c, q, from, to, groupBy, byBucket: true))
             {
-                int day = DayIndex(days, row.Bucket * SpendRollup.BucketNanos);
+                int day = RunActivity.DayIndex(days, row.Bucket * SpendRollup.BucketNanos);
                 if (day < 0) continue;
                 var old = totals.GetValueOrDefault((day, row.Key));
                 totals[(day, row.Key)] = (old.Spend + row.Spend, old.Sessions);
             }
-            foreach (var run in await RunActivity.SpansAsync(database, c, q, from, to, groupBy))
+            foreach (var ((day, key), sessions) in await RunActivity.PerDayAsync(database, c, q, from, to, groupBy, days))
             {
-                int first = Math.Max(0, DayIndex(days, Math.Max(run.StartedAt, from)));
-                int last = DayIndex(days, Math.Min(run.EndedAt, to - 1));
-                for (int day = first; day <= last && day >= 0; day++)
-                {
-                    var old = totals.GetValueOrDefault((day, run.Key));
-                    totals[(day, run.Key)] = (old.Spend, old.Sessions + 1);
-                }
+                var old = totals.GetValueOrDefault((day, key));
+                totals[(day, key)] = (old.Spend, old.Sessions + sessions);
             }
 
             var data = totals.OrderBy(t => t.Key.Day).ThenBy(t => t.Key.Key, StringComparer.Ordinal)
@@ -99,20 +94,6 @@ public static class StatsApi
                 });
             return TypedResults.Ok(new { data, tz = q.Zone.Id });
         });
-    }
-
-    /// <summary>The index of the day containing an instant, or -1 outside the days.</summary>
-    static int DayIndex(List<(DateOnly Date, long StartNanos, long EndNanos)> days, long at)
-    {
-        int lo = 0, hi = days.Count - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) / 2;
-            if (at < days[mid].StartNanos) hi = mid - 1;
-            else if (at >= days[mid].EndNanos) lo = mid + 1;
-            else return mid;
-        }
-        return -1;
     }
 
     static async Task<IResult> Breakdown(HttpRequest request, Database database, IConfiguration configuration, string dimension)

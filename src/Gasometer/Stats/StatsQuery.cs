@@ -21,6 +21,42 @@ public sealed record StatsQuery(
     IReadOnlyList<string> Workers,
     IReadOnlyList<string> Models)
 {
+    /// <summary>Whether day_rollup is kept for this zone (see <see cref="RollupZones"/>).</summary>
+    public bool ZoneIsRolledUp { get; init; }
+
+    /// <summary>
+    /// The range as local day numbers when both ends fall on day starts in the zone (or are open):
+    /// then whole days can come from day_rollup. Null bounds are open.
+    /// </summary>
+    public bool TryWholeDays(long from, long to, out long? firstDay, out long? endDay)
+    {
+        firstDay = endDay = null;
+        if (!ZoneIsRolledUp) return false;
+        if (from > 0)
+        {
+            var date = Zone.DateOf(from);
+            if (Zone.StartOf(date) != from) return false;
+            firstDay = DayRollup.DayNumber(date);
+        }
+        if (to < long.MaxValue)
+        {
+            var date = Zone.DateOf(to);
+            if (Zone.StartOf(date) != to) return false;
+            endDay = DayRollup.DayNumber(date);
+        }
+        return true;
+    }
+
+    /// <summary>SQL conditions on day_rollup for the zone and a day range, adding their parameters.</summary>
+    public string DayRangeSql(DynamicParameters parameters, long? firstDay, long? endDay)
+    {
+        parameters.Add("zone", Zone.Id);
+        var sql = "zone = @zone";
+        if (firstDay is not null) { parameters.Add("first_day", firstDay); sql += " AND day >= @first_day"; }
+        if (endDay is not null) { parameters.Add("end_day", endDay); sql += " AND day < @end_day"; }
+        return sql;
+    }
+
     /// <summary>Reads the shared parameters; problems go to <paramref name="problems"/>.</summary>
     public static StatsQuery? Parse(IQueryCollection query, IConfiguration configuration, List<ValidationDetail> problems)
     {
@@ -35,7 +71,10 @@ public sealed record StatsQuery(
                 problems.Add(new("from", "must be before to"));
         }
         var query2 = new StatsQuery(zone!, from, to, List(query, "role", problems), List(query, "rig", problems),
-            List(query, "worker", problems), List(query, "model", problems));
+            List(query, "worker", problems), List(query, "model", problems))
+        {
+            ZoneIsRolledUp = zone is not null && RollupZones.FromConfiguration(configuration).Covers(zone),
+        };
         return problems.Count > before ? null : query2;
     }
 

@@ -32,7 +32,7 @@ public sealed class FleetIngestTests : IAsyncLifetime
         var events = simulator.Events(from, end).ToList();
 
         // Through the store in batches, as the demo fills its database.
-        long ingested = await DemoServer.BackfillAsync(database, new SnapshotStore(database), events, TextWriter.Null, CancellationToken.None);
+        long ingested = await DemoServer.BackfillAsync(database, new SnapshotStore(database, RollupZones.UtcOnly), events, TextWriter.Null, CancellationToken.None);
 
         var increments = RunningTotalRules.Increments(events).ToList();
         var runs = RunningTotalRules.Runs(events);

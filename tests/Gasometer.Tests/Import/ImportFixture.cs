@@ -21,7 +21,7 @@ public sealed class ImportFixture : IAsyncDisposable
         var f = new ImportFixture();
         f.Database = Database.Sqlite(f.DatabasePath);
         await Migrations.ApplyAsync(f.Database);
-        f.Writer = new ImportBatch(f.Database, new SnapshotStore(f.Database));
+        f.Writer = new ImportBatch(f.Database, new SnapshotStore(f.Database, RollupZones.UtcOnly));
         return f;
     }
 
