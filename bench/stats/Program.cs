@@ -16,8 +16,8 @@ string? postgres = args.Length > 1 ? args[1] : null;
 const int SnapshotsPerRun = 10;
 var folder = Directory.CreateTempSubdirectory("gasometer-stats-bench-");
 string[] serverArgs = postgres is null
-    ? ["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--Gasometer:SqlitePath={Path.Combine(folder.FullName, "stats.db")}"]
-    : ["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--ConnectionStrings:Gasometer={postgres}"];
+    ? ["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Gasometer:TimeZone=America/New_York", $"--Gasometer:SqlitePath={Path.Combine(folder.FullName, "stats.db")}"]
+    : ["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Gasometer:TimeZone=America/New_York", $"--ConnectionStrings:Gasometer={postgres}"];
 
 var app = await Gasometer.Program.BuildServerAsync(serverArgs);
 await app.StartAsync();
