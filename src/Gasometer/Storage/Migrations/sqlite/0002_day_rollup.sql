@@ -26,5 +26,9 @@ CREATE TABLE rollup_zones (
     zone                TEXT    PRIMARY KEY
 );
 
--- Counting runs alive at an instant reads (ended_at, started_at) from the index alone.
+-- Runs overlapping a range (ended_at >= from AND started_at < to) are counted from this index
+-- alone. It replaces the two single-column indexes, which let SQLite's planner walk every run
+-- that started before `to` instead of the few that ended after `from`.
 CREATE INDEX runs_span ON runs (ended_at_ns, started_at_ns);
+DROP INDEX runs_ended_at;
+DROP INDEX runs_started_at;
