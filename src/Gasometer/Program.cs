@@ -43,6 +43,7 @@ public static class Program
         builder.Services.AddLiveFeed();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddApiDocument();
+        ReadAccess.AddReadCors(builder.Services, builder.Configuration);
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -51,6 +52,7 @@ public static class Program
         app.Logger.LogInformation("Storing data in {Database}", database.Description);
 
         app.UseJsonErrors();
+        app.UseCors();
         app.MapOpenApi(); // the machine-readable API description at /openapi/v1.json
         app.MapHealthApi();
         app.MapIngestApi();

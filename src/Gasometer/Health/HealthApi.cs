@@ -8,7 +8,8 @@ public static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", Check).WithTags("Health").WithSummary("Liveness and database check.");
+        // HEAD too: uptime monitors often probe with it.
+        routes.MapMethods("/health", ["GET", "HEAD"], Check).WithTags("Health").WithSummary("Liveness and database check.");
     }
 
     static async Task<IResult> Check(Database database, ILogger<Database> logger, CancellationToken ct)

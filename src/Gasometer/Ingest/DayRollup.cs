@@ -40,7 +40,7 @@ public sealed class DayRollup(RollupZones zones)
     void Change(Key key, long spend, Counters counters, long active, long started)
     {
         changes[key] = changes.TryGetValue(key, out var old)
-            ? (old.Spend + spend, old.Counters + counters, old.Active + active, old.Started + started)
+            ? (checked(old.Spend + spend), old.Counters + counters, old.Active + active, old.Started + started)
             : (spend, counters, active, started);
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Gasometer.Money;
 using Gasometer.Pricing;
@@ -90,6 +89,19 @@ public static class IngestApi
         });
     }
 
+    static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
+
+    /// <summary>A line without surrounding whitespace or a UTF-8 byte order mark (some editors write one).</summary>
+    static ReadOnlyMemory<byte> TrimLine(ReadOnlyMemory<byte> line)
+    {
+        int start = 0, end = line.Length;
+        var span = line.Span;
+        if (span.StartsWith(ByteOrderMark)) start = 3;
+        while (start < end && span[start] is (byte)' ' or (byte)'\t' or (byte)'\r') start++;
+        while (end > start && span[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r') end--;
+        return line[start..end];
+    }
+
     static T? ParseDocument<T>(byte[] body, List<ValidationDetail> problems, Func<JsonElement, T?> parse) where T : class
     {
         if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
@@ -99,7 +111,7 @@ public static class IngestApi
         }
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(TrimLine(body));
             return parse(document.RootElement);
         }
         catch (JsonException e)
@@ -115,7 +127,7 @@ public static class IngestApi
     /// </summary>
     static int BatchItems(byte[] body, List<ValidationDetail> problems, Action<int, int?, JsonElement, ValidationDetail?> onItem)
     {
-        var trimmed = body.AsSpan().TrimStart(" \t\r\n\uFEFF"u8);
+        var trimmed = body.AsSpan(body.AsSpan().StartsWith(ByteOrderMark) ? 3 : 0).TrimStart(" \t\r\n"u8);
         if (trimmed.IsEmpty)
         {
             problems.Add(new("body", "is empty; send a JSON array or NDJSON"));
@@ -125,7 +137,7 @@ public static class IngestApi
         {
             try
             {
-                using var document = JsonDocument.Parse(body);
+                using var document = JsonDocument.Parse(TrimLine(body));
                 int count = document.RootElement.GetArrayLength();
                 if (count > MaxBatchEvents)
                 {
@@ -143,12 +155,18 @@ public static class IngestApi
             }
         }
 
-        var lines = Encoding.UTF8.GetString(body).Split('\n');
-        int items = 0;
-        for (int i = 0; i < lines.Length; i++)
+        // Lines are cut from the bytes, not from a decoded string, so invalid UTF-8 on one line is
+        // that line's problem (JsonDocument refuses it) instead of turning silently into U+FFFD.
+        int items = 0, lineNumber = 0;
+        ReadOnlyMemory<byte> rest = body;
+        while (!rest.IsEmpty)
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0) continue;
+            int end = rest.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+            lineNumber++;
+            line = TrimLine(line);
+            if (line.IsEmpty) continue;
             if (items == MaxBatchEvents)
             {
                 problems.Add(new("body", $"holds more than {MaxBatchEvents} events; at most {MaxBatchEvents} per batch"));
@@ -157,11 +175,11 @@ public static class IngestApi
             try
             {
                 using var document = JsonDocument.Parse(line);
-                onItem(items, i + 1, document.RootElement, null);
+                onItem(items, lineNumber, document.RootElement, null);
             }
             catch (JsonException)
             {
-                onItem(items, i + 1, default, new ValidationDetail("body", "line is not valid JSON"));
+                onItem(items, lineNumber, default, new ValidationDetail("body", "line is not valid JSON"));
             }
             items++;
         }

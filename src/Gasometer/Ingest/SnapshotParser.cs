@@ -102,7 +102,12 @@ public static class SnapshotParser
             problems.Add(new(name, "must be a string"));
             return null;
         }
-        var text = value.GetString()!.Trim();
+        if (!TryGetText(value, out var raw))
+        {
+            problems.Add(new(name, "must be valid Unicode text (no lone surrogates or invalid UTF-8)"));
+            return null;
+        }
+        var text = raw.Trim();
         if (text.Length > maxLength)
         {
             problems.Add(new(name, $"must be at most {maxLength} characters"));
@@ -149,12 +154,35 @@ public static class SnapshotParser
             problems.Add(new("ended_at", "must be a string"));
             return null;
         }
-        if (!Instant.TryParse(value.GetString()!.Trim(), out var instant, out var problem))
+        if (!TryGetText(value, out var raw))
+        {
+            problems.Add(new("ended_at", "must be valid Unicode text (no lone surrogates or invalid UTF-8)"));
+            return null;
+        }
+        if (!Instant.TryParse(raw.Trim(), out var instant, out var problem))
         {
             problems.Add(new("ended_at", problem));
             return null;
         }
         return instant;
+    }
+
+    /// <summary>
+    /// The string's text, or false when it cannot be text: System.Text.Json accepts a lone surrogate
+    /// escape (\ud800) or invalid UTF-8 in a string while parsing and only refuses when it is read.
+    /// </summary>
+    static bool TryGetText(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
     }
 
     static long? Count(Dictionary<string, JsonElement> fields, string name, long max, List<ValidationDetail> problems)

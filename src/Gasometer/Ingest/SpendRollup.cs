@@ -27,7 +27,7 @@ public sealed class SpendRollup(RollupZones zones)
         if (spend == 0 && counters.IsZero) return;
         Days.AddSpend(s.EndedAt.UnixNanos, s.Role, s.Rig, s.Worker, s.Model, spend, counters);
         var key = new Key(BucketOf(s.EndedAt.UnixNanos), s.Role, s.Rig ?? "", s.Worker ?? "", s.Model ?? "");
-        changes[key] = changes.TryGetValue(key, out var old) ? (old.Spend + spend, old.Counters + counters) : (spend, counters);
+        changes[key] = changes.TryGetValue(key, out var old) ? (checked(old.Spend + spend), old.Counters + counters) : (spend, counters);
     }
 
     internal const string UpsertSql = """

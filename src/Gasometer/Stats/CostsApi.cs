@@ -17,7 +17,9 @@ public static class CostsApi
     {
         var group = routes.MapGroup("/api/costs").WithTags("Costs");
         group.MapGet("", List).WithSummary("Runs overlapping the range, newest first; limit, offset, sort, order, q.");
-        group.MapGet("/{sessionId}", Session).WithSummary("One session: its runs and its snapshots (cumulative cost over time).");
+        // A catch-all: tmux session names may hold '/', sent as is or as %2F (which routing leaves encoded).
+        group.MapGet("/{**sessionId}", (string sessionId, Database database) => Session(Uri.UnescapeDataString(sessionId), database))
+            .WithSummary("One session: its runs and its snapshots (cumulative cost over time).");
         return group;
     }
 

@@ -11,7 +11,8 @@ public sealed record SpendRow(long Bucket, string Key, long Spend, long Input, l
     public static SpendRow Sum(long bucket, string key, IEnumerable<SpendRow> rows)
     {
         long s = 0, i = 0, o = 0, r = 0, w = 0, b = 0;
-        foreach (var row in rows) { s += row.Spend; i += row.Input; o += row.Output; r += row.CacheRead; w += row.CacheCreate; b += row.Beads; }
+        // checked: a total past long.MaxValue nano-dollars (about $9.2 billion) must fail, never wrap.
+        foreach (var row in rows) checked { s += row.Spend; i += row.Input; o += row.Output; r += row.CacheRead; w += row.CacheCreate; b += row.Beads; }
         return new SpendRow(bucket, key, s, i, o, r, w, b);
     }
 }

@@ -76,7 +76,7 @@ public static class StatsApi
                 int day = RunActivity.DayIndex(days, row.Bucket * SpendRollup.BucketNanos);
                 if (day < 0) continue;
                 var old = totals.GetValueOrDefault((day, row.Key));
-                totals[(day, row.Key)] = (old.Spend + row.Spend, old.Sessions);
+                totals[(day, row.Key)] = (checked(old.Spend + row.Spend), old.Sessions);
             }
             foreach (var ((day, key), sessions) in await RunActivity.PerDayAsync(database, c, q, from, to, groupBy, days))
             {

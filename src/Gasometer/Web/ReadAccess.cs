@@ -29,6 +29,21 @@ public sealed class ReadAccess(IConfiguration configuration) : IEndpointFilter
             || allowedOrigins.Any(a => a == "*" || string.Equals(origin, a, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// CORS for the read API, from the same allowed origins: a dashboard served from another origin
+    /// (as the seed's was) may read the stats. Writes stay same-origin; hooks are not browsers.
+    /// </summary>
+    public static void AddReadCors(IServiceCollection services, IConfiguration configuration)
+    {
+        var origins = ReadAllowedOrigins(configuration);
+        services.AddCors(options => options.AddDefaultPolicy(policy =>
+        {
+            if (origins.Contains("*")) policy.AllowAnyOrigin();
+            else policy.WithOrigins(origins);
+            policy.WithMethods("GET", "HEAD").AllowAnyHeader();
+        }));
+    }
+
     /// <summary>Accepts a comma- or space-separated string (environment variables) or an array (appsettings.json).</summary>
     static string[] ReadAllowedOrigins(IConfiguration configuration)
     {
