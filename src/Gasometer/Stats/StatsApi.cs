@@ -29,44 +29,44 @@ public static class StatsApi
 
     public sealed record Period(decimal TotalUsd, long Sessions);
 
-    static async Task<IResult> Summary(HttpRequest request, Database database, IConfiguration configuration, TimeProvider clock)
+    /// <summary>
+    /// What every stats endpoint does around its own query: the shared parameters parsed (beside any
+    /// problems its own parameters already found), one 400 naming every bad one, a connection,
+    /// and storage failures answered as 500 or 503.
+    /// </summary>
+    static async Task<IResult> ReadAsync(HttpRequest request, Database database, IConfiguration configuration,
+        List<ValidationDetail> problems, Func<StatsQuery, System.Data.Common.DbConnection, Task<IResult>> answer)
     {
-        var problems = new List<ValidationDetail>();
         var q = StatsQuery.Parse(request.Query, configuration, problems);
-        if (q is null) return ErrorBodies.InvalidParameters(problems);
-
-        long now = ReportingZone.ToNanos(clock.GetUtcNow());
-        var today = q.Zone.DateOf(now);
-        var end = q.Zone.StartOf(today.AddDays(1));
-        var periods = new[]
-        {
-            q.Zone.StartOf(today),
-            q.Zone.StartOf(today.AddDays(-6)),
-            q.Zone.StartOf(new DateOnly(today.Year, today.Month, 1)),
-        };
+        if (q is null || problems.Count > 0) return ErrorBodies.InvalidParameters(problems);
         return await ErrorBodies.OnStorageFailure(async () =>
         {
             await using var c = await database.OpenAsync();
+            return await answer(q, c);
+        });
+    }
+
+    static Task<IResult> Summary(HttpRequest request, Database database, IConfiguration configuration, TimeProvider clock) =>
+        ReadAsync(request, database, configuration, [], async (q, c) =>
+        {
+            long now = ReportingZone.ToNanos(clock.GetUtcNow());
+            var today = q.Zone.DateOf(now);
+            var end = q.Zone.StartOf(today.AddDays(1));
             var results = new List<Period>();
-            foreach (var start in periods)
+            foreach (var start in new[] { q.Zone.StartOf(today), q.Zone.StartOf(today.AddDays(-6)), q.Zone.StartOf(new DateOnly(today.Year, today.Month, 1)) })
             {
                 var spend = await SpendReader.ReadAsync(database, c, q, start, end, null, byBucket: false);
                 results.Add(new Period(Usd.FromNanos(spend.Sum(r => r.Spend)), await RunActivity.CountAsync(database, c, q, start, end)));
             }
             return TypedResults.Ok(new { today = results[0], week = results[1], month = results[2], tz = q.Zone.Id });
         });
-    }
 
     static async Task<IResult> Daily(HttpRequest request, Database database, IConfiguration configuration, TimeProvider clock)
     {
         var problems = new List<ValidationDetail>();
-        var q = StatsQuery.Parse(request.Query, configuration, problems);
-        var groupBy = StatsQuery.OneOf(request.Query, "group_by", "role", SpendReader.Dimensions, problems);
-        if (q is null || groupBy is null || problems.Count > 0) return ErrorBodies.InvalidParameters(problems);
-
-        return await ErrorBodies.OnStorageFailure(async () =>
+        var groupBy = StatsQuery.OneOf(request.Query, "group_by", "role", SpendReader.Dimensions, problems) ?? "role";
+        return await ReadAsync(request, database, configuration, problems, async (q, c) =>
         {
-            await using var c = await database.OpenAsync();
             var (from, to) = await DataRange.ResolveAsync(c, q, clock);
             var days = q.Zone.Days(from, to);
             var totals = new Dictionary<(int Day, string Key), (long Spend, long Sessions)>();
@@ -98,13 +98,8 @@ public static class StatsApi
 
     static async Task<IResult> Breakdown(HttpRequest request, Database database, IConfiguration configuration, string dimension)
     {
-        var problems = new List<ValidationDetail>();
-        var q = StatsQuery.Parse(request.Query, configuration, problems);
-        if (q is null) return ErrorBodies.InvalidParameters(problems);
-
-        return await ErrorBodies.OnStorageFailure(async () =>
+        return await ReadAsync(request, database, configuration, [], async (q, c) =>
         {
-            await using var c = await database.OpenAsync();
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
             var spend = await SpendReader.ReadAsync(database, c, q, from, to, dimension, byBucket: false);
             var sessions = await RunActivity.CountByAsync(database, c, q, from, to, dimension);
@@ -129,19 +124,15 @@ public static class StatsApi
     static async Task<IResult> Hourly(HttpRequest request, Database database, IConfiguration configuration, TimeProvider clock)
     {
         var problems = new List<ValidationDetail>();
-        var q = StatsQuery.Parse(request.Query, configuration, problems);
-        var hours = StatsQuery.Integer(request.Query, "hours", 24, 1, 24 * 31, problems);
-        if (q is null || hours is null || problems.Count > 0) return ErrorBodies.InvalidParameters(problems);
-
-        return await ErrorBodies.OnStorageFailure(async () =>
+        var hours = StatsQuery.Integer(request.Query, "hours", 24, 1, 24 * 31, problems) ?? 24;
+        return await ReadAsync(request, database, configuration, problems, async (q, c) =>
         {
-            await using var c = await database.OpenAsync();
             long now = ReportingZone.ToNanos(clock.GetUtcNow());
             long hour = 3600 * ReportingZone.NanosPerSecond;
             long currentHour = q.Zone.StartOfHour(now);
-            long firstHour = currentHour - (hours.Value - 1) * hour;
+            long firstHour = currentHour - (hours - 1) * hour;
             var rows = await SpendReader.ReadAsync(database, c, q, firstHour, currentHour + hour, null, byBucket: true);
-            var perHour = Enumerable.Range(0, hours.Value).Select(i =>
+            var perHour = Enumerable.Range(0, hours).Select(i =>
             {
                 long start = firstHour + i * hour;
                 long spend = rows.Where(r => r.Bucket * SpendRollup.BucketNanos >= start && r.Bucket * SpendRollup.BucketNanos < start + hour).Sum(r => r.Spend);
@@ -176,13 +167,8 @@ public static class StatsApi
 
     static async Task<IResult> Beads(HttpRequest request, Database database, IConfiguration configuration)
     {
-        var problems = new List<ValidationDetail>();
-        var q = StatsQuery.Parse(request.Query, configuration, problems);
-        if (q is null) return ErrorBodies.InvalidParameters(problems);
-
-        return await ErrorBodies.OnStorageFailure(async () =>
+        return await ReadAsync(request, database, configuration, [], async (q, c) =>
         {
-            await using var c = await database.OpenAsync();
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
             async Task<List<Dictionary<string, object?>>> By(string dimension) =>
                 (await SpendReader.ReadAsync(database, c, q, from, to, dimension, byBucket: false))
@@ -200,13 +186,8 @@ public static class StatsApi
 
     static async Task<IResult> Filters(HttpRequest request, Database database, IConfiguration configuration)
     {
-        var problems = new List<ValidationDetail>();
-        var q = StatsQuery.Parse(request.Query, configuration, problems);
-        if (q is null) return ErrorBodies.InvalidParameters(problems);
-
-        return await ErrorBodies.OnStorageFailure(async () =>
+        return await ReadAsync(request, database, configuration, [], async (q, c) =>
         {
-            await using var c = await database.OpenAsync();
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
             // The choices ignore the active filters: chips for the other values must stay visible.
             var unfiltered = q with { Roles = [], Rigs = [], Workers = [], Models = [] };
