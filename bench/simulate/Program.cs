@@ -27,7 +27,7 @@ try
         var simulator = new FleetSimulator(new Fleet(5, 1), 1, zone, DemoServer.DemoSource);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        long ingested = await DemoServer.BackfillAsync(database, new Gasometer.Ingest.SnapshotStore(database),
+        long ingested = await DemoServer.BackfillAsync(database, new Gasometer.Ingest.SnapshotStore(database, Gasometer.Ingest.RollupZones.UtcOnly),
             simulator.Events(end - 90 * Day, end), TextWriter.Null, CancellationToken.None);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
