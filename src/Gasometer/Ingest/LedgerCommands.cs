@@ -11,20 +11,52 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
 {
     readonly Dictionary<string, DbCommand> prepared = [];
 
-    public async Task<long?> LatestEndedAtAsync(string sessionId)
+    /// <summary>
+    /// Where each of many sessions stands, in a few statements instead of two per session: its latest
+    /// run, or for a session with no run yet the time of its latest snapshot (null when it has none).
+    /// </summary>
+    public async Task<Dictionary<string, (RunState? Run, long? LatestAt)>> SessionStatesAsync(IReadOnlyList<string> sessionIds)
     {
-        var cmd = Command("SELECT MAX(ended_at_ns) FROM snapshots WHERE session_id = @session_id", "session_id");
-        cmd.Parameters[0].Value = sessionId;
-        var value = await cmd.ExecuteScalarAsync();
-        return value is null or DBNull ? null : Convert.ToInt64(value);
+        var states = new Dictionary<string, (RunState?, long?)>(StringComparer.Ordinal);
+        foreach (var chunk in sessionIds.Chunk(500))
+        {
+            await using (var runs = OneOff($"""
+                SELECT {SnapshotStore.RunColumns} FROM runs r
+                WHERE session_id IN ({List(chunk.Length)})
+                  AND run_no = (SELECT MAX(run_no) FROM runs x WHERE x.session_id = r.session_id)
+                """, chunk))
+            await using (var reader = await runs.ExecuteReaderAsync())
+                while (await reader.ReadAsync())
+                {
+                    var run = ReadRun(reader);
+                    states[run.SessionId] = (run, run.LastSeenNs);
+                }
+            var withoutRun = chunk.Where(id => !states.ContainsKey(id)).ToArray();
+            if (withoutRun.Length == 0) continue;
+            await using var latest = OneOff(
+                $"SELECT session_id, MAX(ended_at_ns) FROM snapshots WHERE session_id IN ({List(withoutRun.Length)}) GROUP BY session_id", withoutRun);
+            await using var rows = await latest.ExecuteReaderAsync();
+            while (await rows.ReadAsync()) states[rows.GetString(0)] = (null, rows.GetInt64(1));
+        }
+        return states;
     }
 
-    public async Task<RunState?> LatestRunAsync(string sessionId)
+    static string List(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => "@s" + i));
+
+    /// <summary>A command used once (its text depends on how many sessions it names).</summary>
+    DbCommand OneOff(string sql, string[] sessionIds)
     {
-        var cmd = Command($"SELECT {SnapshotStore.RunColumns} FROM runs WHERE session_id = @session_id ORDER BY run_no DESC LIMIT 1", "session_id");
-        cmd.Parameters[0].Value = sessionId;
-        await using var reader = await cmd.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? ReadRun(reader) : null;
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        for (int i = 0; i < sessionIds.Length; i++)
+        {
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = "@s" + i;
+            parameter.Value = sessionIds[i];
+            cmd.Parameters.Add(parameter);
+        }
+        return cmd;
     }
 
     public async Task<List<RunState>> RunsOfSessionAsync(string sessionId)

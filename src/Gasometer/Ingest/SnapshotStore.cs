@@ -31,15 +31,18 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
             series[s.EndedAt.UnixNanos] = s;
         }
 
+        // Sessions are locked (PostgreSQL) in sorted order before anything of theirs is read.
+        if (database.SessionLockSql is { } lockSql)
+            foreach (var sessionId in bySession.Keys)
+                await connection.ExecuteAsync(lockSql, new { SessionId = sessionId }, tx);
+        var states = await commands.SessionStatesAsync([.. bySession.Keys]);
+
         foreach (var (sessionId, series) in bySession)
         {
-            if (database.SessionLockSql is { } lockSql)
-                await connection.ExecuteAsync(lockSql, new { SessionId = sessionId }, tx);
             var incoming = series.Values.ToList();
-            // The latest run's last sighting is the session's latest snapshot (snapshots outside every run
-            // only precede the first run), so one read usually decides between append and recompute.
-            var latestRun = await commands.LatestRunAsync(sessionId);
-            long? latest = latestRun?.LastSeenNs ?? await commands.LatestEndedAtAsync(sessionId);
+            // The latest run's last sighting is the session's latest snapshot (snapshots outside every
+            // run only precede the first run), so where the session stands decides append or recompute.
+            var (latestRun, latest) = states.GetValueOrDefault(sessionId);
             if (latest is null || incoming[0].EndedAt.UnixNanos > latest)
                 await AppendAsync(commands, latestRun, incoming, nowNanos, rollup, accepted);
             else
@@ -161,7 +164,7 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
             cost_origin = excluded.cost_origin
         """;
 
-    /// <summary>Columns of a runs row in the order <see cref="LedgerCommands.LatestRunAsync"/> reads them.</summary>
+    /// <summary>Columns of a runs row in the order <see cref="LedgerCommands.ReadRun"/> reads them.</summary>
     internal const string RunColumns = """
         session_id, run_no, role, worker, rig, model, cost_nanos, input_tokens, output_tokens, cache_read_tokens,
         cache_create_tokens, beads_closed, duration_sec, started_at_ns, ended_at_ns, utc_offset_min, snapshot_count, source,
