@@ -87,7 +87,7 @@ public static class CostsApi
             if (text is not null)
             {
                 p.Add("q", "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
-                var like = database.Engine == Engine.Postgres ? "ILIKE" : "LIKE";
+                var like = database.LikeOperator;
                 where += $" AND (session_id {like} @q ESCAPE '\\' OR worker {like} @q ESCAPE '\\' OR rig {like} @q ESCAPE '\\')";
             }
             var direction = order == "asc" ? "ASC" : "DESC";
