@@ -40,7 +40,7 @@ public sealed record TranscriptImportSummary(
 /// </summary>
 public static class TranscriptImport
 {
-    public const string Source = "transcript";
+    public const string Source = SourceOverlap.TranscriptSource;
 
     public static async Task<TranscriptImportSummary> RunAsync(ImportBatch writer, PriceTable prices,
         IReadOnlyList<string> roots, ImportProgress progress, CancellationToken ct = default)

@@ -27,15 +27,22 @@ public static class DayRollupBackfill
             await c.ExecuteAsync("DELETE FROM day_rollup WHERE zone = @zone", new { zone = zone.Id }, tx);
             var days = new DayRollup(new RollupZones([zone]));
             long snapshots = 0, runs = 0;
+            // The agent-hours with transcript spend: other sources' spend in them is overlapped (SourceOverlap).
+            var transcriptHours = (await c.QueryAsync<(string Role, string Rig, string Worker, long Hour)>(
+                    "SELECT agent_role, agent_rig, agent_worker, hour FROM transcript_hours WHERE transcript_nanos > 0", transaction: tx))
+                .Select(h => new AgentHour(h.Role, h.Rig, h.Worker, h.Hour)).ToHashSet();
             // Unbuffered: a large database streams through instead of landing in memory at once.
-            await foreach (var s in c.QueryUnbufferedAsync<(long EndedAt, string Role, string? Rig, string? Worker, string? Model, long Spend,
-                         long Input, long Output, long CacheRead, long CacheCreate, long Beads)>("""
-                         SELECT ended_at_ns, role, rig, worker, model, increment_nanos, input_increment, output_increment,
+            await foreach (var s in c.QueryUnbufferedAsync<(long EndedAt, string Role, string? Rig, string? Worker, string? Model, string Source,
+                         long Spend, long Input, long Output, long CacheRead, long CacheCreate, long Beads)>("""
+                         SELECT ended_at_ns, role, rig, worker, model, source, increment_nanos, input_increment, output_increment,
                                 cache_read_increment, cache_create_increment, beads_increment
                          FROM snapshots
                          """, transaction: tx))
             {
-                days.AddSpend(s.EndedAt, s.Role, s.Rig, s.Worker, s.Model, s.Spend, new Counters(s.Input, s.Output, s.CacheRead, s.CacheCreate, s.Beads));
+                bool overlapped = SourceOverlap.IsOverlappable(s.Source)
+                    && transcriptHours.Contains(new AgentHour(s.Role, s.Rig ?? "", s.Worker ?? "", s.EndedAt / AgentHour.HourNanos));
+                days.AddSpend(s.EndedAt, s.Role, s.Rig, s.Worker, s.Model, s.Source, overlapped, s.Spend,
+                    new Counters(s.Input, s.Output, s.CacheRead, s.CacheCreate, s.Beads));
                 snapshots++;
             }
             await using (var cmd = c.CreateCommand())

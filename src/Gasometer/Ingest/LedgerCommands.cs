@@ -108,20 +108,69 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
     }
 
     public async Task AddToDayRollupAsync(string zone, long day, string role, string rig, string worker, string model,
-        long spend, Counters c, long active, long started)
+        string source, bool overlapped, long spend, Counters c, long active, long started)
     {
-        var cmd = Command(DayRollup.UpsertSql, "zone", "day", "role", "rig", "worker", "model", "spend", "input", "output",
-            "cache_read", "cache_create", "beads", "active", "started");
-        Bind(cmd, zone, day, role, rig, worker, model, spend, c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads, active, started);
+        var cmd = Command(DayRollup.UpsertSql, "zone", "day", "role", "rig", "worker", "model", "source", "overlapped", "spend",
+            "input", "output", "cache_read", "cache_create", "beads", "active", "started");
+        Bind(cmd, zone, day, role, rig, worker, model, source, overlapped ? 1L : 0L, spend, c.Input, c.Output, c.CacheRead,
+            c.CacheCreate, c.Beads, active, started);
         await cmd.ExecuteNonQueryAsync();
     }
 
-    public async Task AddToRollupAsync(long bucket, string role, string rig, string worker, string model, long spend, Counters c)
+    public async Task AddToRollupAsync(long bucket, string role, string rig, string worker, string model, string source,
+        long spend, Counters c)
     {
         var cmd = Command(SpendRollup.UpsertSql,
-            "bucket", "role", "rig", "worker", "model", "spend", "input", "output", "cache_read", "cache_create", "beads");
-        Bind(cmd, bucket, role, rig, worker, model, spend, c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads);
+            "bucket", "role", "rig", "worker", "model", "source", "spend", "input", "output", "cache_read", "cache_create", "beads");
+        Bind(cmd, bucket, role, rig, worker, model, source, spend, c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Transcript spend stored for each of the agent-hours (absent ones have none).</summary>
+    public async Task<Dictionary<AgentHour, long>> TranscriptSpendAsync(IReadOnlyList<AgentHour> hours)
+    {
+        var spend = new Dictionary<AgentHour, long>();
+        var cmd = Command("""
+            SELECT transcript_nanos FROM transcript_hours
+            WHERE agent_role = @role AND agent_rig = @rig AND agent_worker = @worker AND hour = @hour
+            """, "role", "rig", "worker", "hour");
+        foreach (var hour in hours)
+        {
+            Bind(cmd, hour.Role, hour.Rig, hour.Worker, hour.Hour);
+            if (await cmd.ExecuteScalarAsync() is { } value and not DBNull) spend[hour] = Convert.ToInt64(value);
+        }
+        return spend;
+    }
+
+    public async Task AddToTranscriptHoursAsync(AgentHour hour, long spend)
+    {
+        var cmd = Command("""
+            INSERT INTO transcript_hours (agent_role, agent_rig, agent_worker, hour, transcript_nanos)
+            VALUES (@role, @rig, @worker, @hour, @spend)
+            ON CONFLICT (agent_role, agent_rig, agent_worker, hour) DO UPDATE SET
+                transcript_nanos = transcript_hours.transcript_nanos + excluded.transcript_nanos
+            """, "role", "rig", "worker", "hour", "spend");
+        Bind(cmd, hour.Role, hour.Rig, hour.Worker, hour.Hour, spend);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The spend_rollup rows of an agent-hour from every source but transcripts.</summary>
+    public async Task<List<(long Bucket, string Model, string Source, long Spend, Counters Counters)>> OverlappableSpendAsync(
+        AgentHour hour, long bucketsPerHour)
+    {
+        var cmd = Command($"""
+            SELECT bucket, model, source, spend_nanos, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, beads_closed
+            FROM spend_rollup
+            WHERE bucket >= @first AND bucket < @end AND role = @role AND rig = @rig AND worker = @worker
+              AND source <> '{SourceOverlap.TranscriptSource}'
+            """, "first", "end", "role", "rig", "worker");
+        Bind(cmd, hour.Hour * bucketsPerHour, (hour.Hour + 1) * bucketsPerHour, hour.Role, hour.Rig, hour.Worker);
+        var rows = new List<(long, string, string, long, Counters)>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+                new Counters(reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8))));
+        return rows;
     }
 
     DbCommand Command(string sql, params string[] parameterNames)

@@ -48,7 +48,11 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
             else
                 await RecomputeAsync(connection, tx, commands, sessionId, incoming, nowNanos, rollup, accepted);
         }
-        await rollup.FlushAsync(commands);
+        // Agent-hours are locked (PostgreSQL) after sessions, in sorted order, by every writer: a hook
+        // write and a transcript import of the same hour cannot both miss each other's spend.
+        await rollup.FlushAsync(commands, database.AgentHourLockSql is { } hourLockSql
+            ? hour => connection.ExecuteAsync(hourLockSql, new { Key = hour.LockKey }, tx)
+            : null);
         return accepted;
     }
 

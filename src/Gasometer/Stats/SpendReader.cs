@@ -21,12 +21,14 @@ public sealed record SpendRow(long Bucket, string Key, long Spend, long Input, l
 /// Sums increments placed at their own ended_at over a half-open range. Whole 15-minute buckets
 /// come from the rollup kept at ingest; a range edge that cuts a bucket (an RFC 3339 bound) is
 /// completed from the snapshots themselves, so any range is exact, not rounded to buckets.
+/// Spend and tokens that transcript spend replaces (<see cref="SourceOverlap"/>) are counted as the
+/// query's <see cref="OverlapCounting"/> says; beads closed always count (no transcript reports them).
 /// </summary>
 public static class SpendReader
 {
-    public static readonly string[] Dimensions = ["role", "rig", "worker", "model"];
+    public static readonly string[] Dimensions = ["role", "rig", "worker", "model", "source"];
 
-    /// <param name="dimension">role, rig, worker or model to group by; null for one total.</param>
+    /// <param name="dimension">role, rig, worker, model or source to group by; null for one total.</param>
     /// <param name="byBucket">also group by 15-minute bucket (for days and hours in a zone).</param>
     public static async Task<List<SpendRow>> ReadAsync(Database database, DbConnection c, StatsQuery q, long from, long to, string? dimension, bool byBucket)
     {
@@ -44,18 +46,18 @@ public static class SpendReader
         var snapshotKey = dimension is null ? "CAST('' AS TEXT)" : $"CAST(COALESCE({dimension}, '') AS TEXT)";
         var rollupBucket = byBucket ? "bucket" : "CAST(0 AS BIGINT)";
         var snapshotBucket = byBucket ? $"ended_at_ns / {bucketNanos}" : "CAST(0 AS BIGINT)";
+        var (rollupJoin, rollupFactor) = Overlap(q.Overlap, "rig", "worker", $"bucket / {AgentHour.HourNanos / bucketNanos}");
+        var (snapshotJoin, snapshotFactor) = Overlap(q.Overlap, "COALESCE(rig, '')", "COALESCE(worker, '')", $"ended_at_ns / {AgentHour.HourNanos}");
         string RollupSql() => $"""
-            SELECT {rollupBucket} AS bucket, {rollupKey} AS key, SUM(spend_nanos) AS spend, SUM(input_tokens) AS input,
-                   SUM(output_tokens) AS output, SUM(cache_read_tokens) AS cache_read, SUM(cache_create_tokens) AS cache_create,
-                   SUM(beads_closed) AS beads
-            FROM spend_rollup WHERE bucket >= @firstWhole AND bucket < @endWhole{filters}
+            SELECT {rollupBucket} AS bucket, {rollupKey} AS key, {Sums(rollupFactor, q.Overlap, "spend_nanos", "input_tokens",
+                "output_tokens", "cache_read_tokens", "cache_create_tokens", "beads_closed")}
+            FROM spend_rollup{rollupJoin} WHERE bucket >= @firstWhole AND bucket < @endWhole{filters}
             {Group(byBucket ? "bucket" : null, dimension)}
             """;
         string SnapshotSql(string lo, string hi) => $"""
-            SELECT {snapshotBucket} AS bucket, {snapshotKey} AS key, SUM(increment_nanos) AS spend, SUM(input_increment) AS input,
-                   SUM(output_increment) AS output, SUM(cache_read_increment) AS cache_read,
-                   SUM(cache_create_increment) AS cache_create, SUM(beads_increment) AS beads
-            FROM snapshots WHERE ended_at_ns >= {lo} AND ended_at_ns < {hi}{filters}
+            SELECT {snapshotBucket} AS bucket, {snapshotKey} AS key, {Sums(snapshotFactor, q.Overlap, "increment_nanos", "input_increment",
+                "output_increment", "cache_read_increment", "cache_create_increment", "beads_increment")}
+            FROM snapshots{snapshotJoin} WHERE ended_at_ns >= {lo} AND ended_at_ns < {hi}{filters}
             {Group(byBucket ? snapshotBucket : null, dimension is null ? null : snapshotKey)}
             """;
 
@@ -93,14 +95,42 @@ public static class SpendReader
         var p = new DynamicParameters();
         var where = q.DayRangeSql(p, firstDay, endDay) + q.FilterSql(database, p);
         var key = dimension ?? "''";
-        var sql = $"SELECT {(byDay ? "day" : "CAST(0 AS BIGINT)")} AS day, {key} AS key, SUM(spend_nanos), SUM(input_tokens), SUM(output_tokens), "
-            + $"SUM(cache_read_tokens), SUM(cache_create_tokens), SUM(beads_closed) FROM day_rollup WHERE {where} "
-            + Group(byDay ? "day" : null, dimension);
+        var factor = q.Overlap switch { OverlapCounting.Once => "(1 - overlapped)", OverlapCounting.LeftOut => "overlapped", _ => null };
+        var sql = $"SELECT {(byDay ? "day" : "CAST(0 AS BIGINT)")} AS day, {key} AS key, "
+            + Sums(factor, q.Overlap, "spend_nanos", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "beads_closed")
+            + $" FROM day_rollup WHERE {where} " + Group(byDay ? "day" : null, dimension);
         var rows = await c.QueryAsync<(long Day, string Key, long? Spend, long? Input, long? Output, long? CacheRead, long? CacheCreate, long? Beads)>(sql, p);
         return rows.Where(r => r.Spend is not null)
             .Select(r => new SpendRow(byDay ? q.Zone.StartOf(DayRollup.Date(r.Day)) / SpendRollup.BucketNanos : 0, r.Key,
                 r.Spend ?? 0, r.Input ?? 0, r.Output ?? 0, r.CacheRead ?? 0, r.CacheCreate ?? 0, r.Beads ?? 0))
             .ToList();
+    }
+
+    /// <summary>
+    /// For a 15-minute bucket or snapshot row: a join to its agent-hour's transcript spend (matching
+    /// only rows of other sources in hours with transcript spend) and the factor, 0 or 1, that
+    /// counts the row. Null factor: every row counts, no join needed.
+    /// </summary>
+    static (string Join, string? Factor) Overlap(OverlapCounting counting, string rig, string worker, string hour)
+    {
+        if (counting == OverlapCounting.All) return ("", null);
+        var join = $"""
+             LEFT JOIN transcript_hours th ON th.agent_role = role AND th.agent_rig = {rig} AND th.agent_worker = {worker}
+                AND th.hour = {hour} AND th.transcript_nanos > 0 AND source <> '{SourceOverlap.TranscriptSource}'
+            """;
+        return (join, counting == OverlapCounting.Once
+            ? "(CASE WHEN th.hour IS NULL THEN 1 ELSE 0 END)"
+            : "(CASE WHEN th.hour IS NULL THEN 0 ELSE 1 END)");
+    }
+
+    /// <summary>SUM(...) AS spend, input, output, cache_read, cache_create, beads; each counted row times the factor.</summary>
+    static string Sums(string? factor, OverlapCounting counting, string spend, string input, string output, string cacheRead,
+        string cacheCreate, string beads)
+    {
+        string Sum(string column, string alias, bool isMoneyOrTokens) =>
+            factor is null || (!isMoneyOrTokens && counting == OverlapCounting.Once) ? $"SUM({column}) AS {alias}" : $"SUM({column} * {factor}) AS {alias}";
+        return string.Join(", ", Sum(spend, "spend", true), Sum(input, "input", true), Sum(output, "output", true),
+            Sum(cacheRead, "cache_read", true), Sum(cacheCreate, "cache_create", true), Sum(beads, "beads", false));
     }
 
     static string Group(string? bucket, string? key)

@@ -23,7 +23,8 @@ public static class StatsApi
         group.MapGet("/models", (HttpRequest r, Database d, IConfiguration c) => Breakdown(r, d, c, "model")).WithSummary("Spend, sessions and tokens per model.");
         group.MapGet("/hourly", Hourly).WithSummary("Spend per hour for the last N hours, burn rate and today's projection.");
         group.MapGet("/beads", Beads).WithSummary("Cost per bead closed, by role and by rig.");
-        group.MapGet("/filters", Filters).WithSummary("The roles, rigs, workers and models present in the range.");
+        group.MapGet("/filters", Filters).WithSummary("The roles, rigs, workers, models and sources present in the range.");
+        group.MapGet("/sources", SourcesStats.Read).WithSummary("Spend per source (hook, costs.jsonl, transcript) and the overlap left out of totals.");
         return group;
     }
 
@@ -34,7 +35,7 @@ public static class StatsApi
     /// problems its own parameters already found), one 400 naming every bad one, a connection,
     /// and storage failures answered as 500 or 503.
     /// </summary>
-    static async Task<IResult> ReadAsync(HttpRequest request, Database database, IConfiguration configuration,
+    internal static async Task<IResult> ReadAsync(HttpRequest request, Database database, IConfiguration configuration,
         List<ValidationDetail> problems, Func<StatsQuery, System.Data.Common.DbConnection, Task<IResult>> answer)
     {
         var q = StatsQuery.Parse(request.Query, configuration, problems);
@@ -190,11 +191,15 @@ public static class StatsApi
         {
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
             // The choices ignore the active filters: chips for the other values must stay visible.
-            var unfiltered = q with { Roles = [], Rigs = [], Workers = [], Models = [] };
+            var unfiltered = q with { Roles = [], Rigs = [], Workers = [], Models = [], Sources = [], OverlapOverride = OverlapCounting.All };
             async Task<List<string>> Values(string dimension) =>
                 (await SpendReader.ReadAsync(database, c, unfiltered, from, to, dimension, byBucket: false))
                 .Select(r => r.Key).Where(k => k.Length > 0).Order(StringComparer.Ordinal).ToList();
-            return TypedResults.Ok(new { roles = await Values("role"), rigs = await Values("rig"), workers = await Values("worker"), models = await Values("model") });
+            return TypedResults.Ok(new
+            {
+                roles = await Values("role"), rigs = await Values("rig"), workers = await Values("worker"), models = await Values("model"),
+                sources = await Values("source"),
+            });
         });
     }
 }

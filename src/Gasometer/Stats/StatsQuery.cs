@@ -9,7 +9,7 @@ namespace Gasometer.Stats;
 
 /// <summary>
 /// The parameters every read endpoint shares: a time range in the reporting zone and the role, rig,
-/// worker and model filters. Parsing collects every problem so a bad request gets one 400 that
+/// worker, model and source filters. Parsing collects every problem so a bad request gets one 400 that
 /// names each bad parameter; nothing is silently ignored.
 /// </summary>
 public sealed record StatsQuery(
@@ -19,8 +19,22 @@ public sealed record StatsQuery(
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> Rigs,
     IReadOnlyList<string> Workers,
-    IReadOnlyList<string> Models)
+    IReadOnlyList<string> Models,
+    IReadOnlyList<string> Sources)
 {
+    /// <summary>
+    /// Whether spend that transcript spend replaces is counted (<see cref="SourceOverlap"/>): left
+    /// out whenever transcripts are shown beside another source (no source filter included);
+    /// counted when one source is shown alone, or only other sources are.
+    /// </summary>
+    public OverlapCounting Overlap => OverlapOverride
+        ?? (Sources.Count == 0 || (Sources.Count > 1 && Sources.Contains(SourceOverlap.TranscriptSource))
+            ? OverlapCounting.Once
+            : OverlapCounting.All);
+
+    /// <summary>Set by an endpoint that reads the overlap itself (/api/stats/sources).</summary>
+    public OverlapCounting? OverlapOverride { get; init; }
+
     /// <summary>Whether day_rollup is kept for this zone (see <see cref="RollupZones"/>).</summary>
     public bool ZoneIsRolledUp { get; init; }
 
@@ -71,7 +85,7 @@ public sealed record StatsQuery(
                 problems.Add(new("from", "must be before to"));
         }
         var query2 = new StatsQuery(zone!, from, to, List(query, "role", problems), List(query, "rig", problems),
-            List(query, "worker", problems), List(query, "model", problems))
+            List(query, "worker", problems), List(query, "model", problems), List(query, "source", problems))
         {
             ZoneIsRolledUp = zone is not null && RollupZones.FromConfiguration(configuration).Covers(zone),
         };
@@ -171,6 +185,18 @@ public sealed record StatsQuery(
         Add("rig", Rigs);
         Add("worker", Workers);
         Add("model", Models);
+        Add("source", Sources);
         return sql.ToString();
     }
+}
+
+/// <summary>How <see cref="SpendReader"/> treats spend that transcript spend of the same agent and hour replaces.</summary>
+public enum OverlapCounting
+{
+    /// <summary>Left out: the same work counts once.</summary>
+    Once,
+    /// <summary>Counted: each selected source in full.</summary>
+    All,
+    /// <summary>Only what was left out (for /api/stats/sources).</summary>
+    LeftOut,
 }

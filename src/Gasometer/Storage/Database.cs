@@ -73,6 +73,11 @@ public sealed class Database : IAsyncDisposable
         ? "SELECT pg_advisory_xact_lock(hashtextextended(@SessionId, 0))"
         : null;
 
+    /// <summary>The same for one agent's hour (see Ingest.SourceOverlap); its own hash seed keeps it apart from sessions.</summary>
+    public string? AgentHourLockSql => Engine == Engine.Postgres
+        ? "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 1))"
+        : null;
+
     /// <summary>
     /// "column is one of the list in parameter": Dapper expands a list into IN (...) for SQLite but
     /// hands Npgsql an array, which PostgreSQL compares with = ANY.

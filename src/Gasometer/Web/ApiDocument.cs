@@ -26,6 +26,8 @@ public static class ApiDocument
         ("rig", "Only these rigs (repeat or comma-separate)."),
         ("worker", "Only these workers (repeat or comma-separate)."),
         ("model", "Only these models (repeat or comma-separate)."),
+        ("source", "Only these sources: hook, costs.jsonl, transcript (repeat or comma-separate). One source alone shows all of its spend; "
+            + "otherwise hook and costs.jsonl spend in an hour where the same agent has transcript spend is left out."),
     ];
 
     static readonly Dictionary<string, (string Name, string Description)[]> Specific = new()
@@ -36,7 +38,7 @@ public static class ApiDocument
             ("sort", "ended_at (default), started_at, cost, session_id, role, worker, rig, model, duration, beads, tokens."),
             ("order", "desc (default) or asc."), ("q", "Text to find in session id, worker or rig."),
         ],
-        ["/api/stats/daily"] = [("group_by", "role (default), rig, worker or model.")],
+        ["/api/stats/daily"] = [("group_by", "role (default), rig, worker, model or source.")],
         ["/api/stats/hourly"] = [("hours", "How many hours back, 1 to 744 (default 24).")],
     };
 

@@ -117,8 +117,9 @@ public sealed class CalendarTests
         Assert.Equal("""{"data":[],"tz":"UTC"}""", await server.GetStringAsync("/api/stats/daily"));
         Assert.Equal("""{"data":[]}""", await server.GetStringAsync("/api/stats/workers?from=2026-07-01T00:00:00.5Z"));
         Assert.Equal("""{"by_role":[],"by_rig":[]}""", await server.GetStringAsync("/api/stats/beads"));
-        Assert.Equal("""{"roles":[],"rigs":[],"workers":[],"models":[]}""", await server.GetStringAsync("/api/stats/filters"));
+        Assert.Equal("""{"roles":[],"rigs":[],"workers":[],"models":[],"sources":[]}""", await server.GetStringAsync("/api/stats/filters"));
         Assert.Equal("""{"data":[],"count":0,"total":0}""", await server.GetStringAsync("/api/costs?q=x"));
+        Assert.Equal("""{"data":[],"total_usd":0,"overlap_usd":0,"counted_usd":0}""", await server.GetStringAsync("/api/stats/sources"));
         Assert.Equal("""{"today":{"total_usd":0,"sessions":0},"week":{"total_usd":0,"sessions":0},"month":{"total_usd":0,"sessions":0},"tz":"UTC"}""",
             await server.GetStringAsync("/api/stats/summary"));
         Assert.StartsWith("""{"hours":[{"hour":"2026-07-15T12:00:00Z","total_usd":0}],"burn_rate_usd_per_hour":0,"today_usd":0""", await server.GetStringAsync("/api/stats/hourly?hours=1"));
@@ -128,7 +129,7 @@ public sealed class CalendarTests
     [InlineData("/api/stats/daily?tz=Mars/Olympus", "tz", "'Mars/Olympus' is not a known IANA time zone such as America/New_York")]
     [InlineData("/api/stats/daily?from=2026-13-01", "from", "must be a date (YYYY-MM-DD) or an RFC 3339 date-time")]
     [InlineData("/api/stats/roles?from=2026-03-09&to=2026-03-01", "from", "must be before to")]
-    [InlineData("/api/stats/daily?group_by=color", "group_by", "must be one of role, rig, worker, model")]
+    [InlineData("/api/stats/daily?group_by=color", "group_by", "must be one of role, rig, worker, model, source")]
     [InlineData("/api/costs?limit=-1", "limit", "must be a whole number from 1 to 1000")]
     [InlineData("/api/costs?limit=1001", "limit", "must be a whole number from 1 to 1000")]
     [InlineData("/api/costs?offset=abc", "offset", "must be a whole number from 0 to 10000000")]

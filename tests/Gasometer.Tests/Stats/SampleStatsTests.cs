@@ -112,10 +112,10 @@ public sealed class SampleStatsTests
         await using var db = await TestDatabase.CreateAsync(engine);
         await using var server = await SampleServerAsync(db);
         Assert.Equal("""
-            {"roles":["crew","deacon","mayor","polecat","refinery","unknown","witness"],"rigs":["orchard","quarry"],"workers":["deacon","maple","mayor","obsidian","zz-sandbox"],"models":[]}
+            {"roles":["crew","deacon","mayor","polecat","refinery","unknown","witness"],"rigs":["orchard","quarry"],"workers":["deacon","maple","mayor","obsidian","zz-sandbox"],"models":[],"sources":["hook"]}
             """, await server.GetStringAsync("/api/stats/filters"));
         Assert.Equal("""
-            {"roles":["deacon","mayor","polecat","witness"],"rigs":["quarry"],"workers":["deacon","mayor","obsidian"],"models":[]}
+            {"roles":["deacon","mayor","polecat","witness"],"rigs":["quarry"],"workers":["deacon","mayor","obsidian"],"models":[],"sources":["hook"]}
             """, await server.GetStringAsync("/api/stats/filters?from=2026-03-07&to=2026-03-07&tz=America/New_York&role=mayor"));
     }
 }

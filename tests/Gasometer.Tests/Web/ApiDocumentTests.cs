@@ -16,11 +16,11 @@ public sealed class ApiDocumentTests
         Assert.Equal(
             ["/api/costs", "/api/costs/{sessionId}", "/api/ingest", "/api/ingest/batch", "/api/stats/beads", "/api/stats/daily",
              "/api/stats/filters", "/api/stats/hourly", "/api/stats/models", "/api/stats/rigs", "/api/stats/roles",
-             "/api/stats/summary", "/api/stats/workers", "/health"],
+             "/api/stats/sources", "/api/stats/summary", "/api/stats/workers", "/health"],
             paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var daily = paths.GetProperty("/api/stats/daily").GetProperty("get").GetProperty("parameters")
             .EnumerateArray().Select(p => p.GetProperty("name").GetString());
-        Assert.Equal(["from", "to", "tz", "role", "rig", "worker", "model", "group_by"], daily);
+        Assert.Equal(["from", "to", "tz", "role", "rig", "worker", "model", "source", "group_by"], daily);
         var ingestBody = paths.GetProperty("/api/ingest").GetProperty("post").GetProperty("requestBody").GetProperty("content")
             .GetProperty("application/json").GetProperty("schema");
         Assert.Equal(["session_id", "role", "cost_usd", "ended_at"], ingestBody.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
