@@ -3,8 +3,13 @@
 
 import type { DateRange } from "./dateRange";
 
-export type Filters = { roles: string[]; rigs: string[] };
-export const NO_FILTERS: Filters = { roles: [], rigs: [] };
+export type Filters = { roles: string[]; rigs: string[]; sources: string[] };
+export const NO_FILTERS: Filters = { roles: [], rigs: [], sources: [] };
+
+/** The filters as query parameters. */
+export function filterQuery(filters: Filters): Record<string, QueryValue> {
+  return { role: filters.roles, rig: filters.rigs, source: filters.sources };
+}
 
 export type Run = {
   id: string;
@@ -69,7 +74,7 @@ export type Hourly = {
 export type BeadCost = { total_usd: number; beads_closed: number; usd_per_bead: number | null };
 export type Beads = { by_role: (BeadCost & { role: string | null })[]; by_rig: (BeadCost & { rig: string | null })[] };
 
-export type FilterOptions = { roles: string[]; rigs: string[]; workers: string[]; models: string[] };
+export type FilterOptions = { roles: string[]; rigs: string[]; workers: string[]; models: string[]; sources: string[] };
 
 /** A cost_event from /ws/live. */
 export type LiveCostEvent = {
@@ -106,8 +111,7 @@ export function scopeQuery(range: DateRange | null, zone: string, filters: Filte
   return {
     ...(range ? { from: range.from, to: range.to } : {}),
     tz: zone,
-    role: filters.roles,
-    rig: filters.rigs,
+    ...filterQuery(filters),
   };
 }
 

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { apiUrl, scopeQuery, type RoleBreakdown, type Summary } from "../lib/api";
+import { apiUrl, filterQuery, scopeQuery, type RoleBreakdown, type Summary } from "../lib/api";
 import { formatCalendarDate, formatCount, formatUsd, sumNanos } from "../lib/format";
 import { useApi } from "../hooks/useApi";
 import { useLiveRefresh } from "../hooks/useLiveRefresh";
@@ -16,8 +16,7 @@ import { RoleTreemap } from "../components/viz/RoleTreemap";
 export function DashboardPage() {
   const { zone, filters } = useView();
   const liveToken = useLiveRefresh();
-  const filterQuery = { tz: zone, role: filters.roles, rig: filters.rigs };
-  const summary = useApi<Summary>(apiUrl("/api/stats/summary", filterQuery), { refreshMs: 30_000, refreshToken: liveToken });
+  const summary = useApi<Summary>(apiUrl("/api/stats/summary", { tz: zone, ...filterQuery(filters) }), { refreshMs: 30_000, refreshToken: liveToken });
   const s = summary.data;
   const sessions = (n: number) => `${formatCount(n)} session${n === 1 ? "" : "s"}`;
 
@@ -64,6 +63,7 @@ function FilteredRange({ liveToken }: { liveToken: number }) {
   const scope = [
     filters.roles.length ? `role: ${filters.roles.join(", ")}` : null,
     filters.rigs.length ? `rig: ${filters.rigs.join(", ")}` : null,
+    filters.sources.length ? `source: ${filters.sources.join(", ")}` : null,
   ].filter(Boolean);
   return (
     <p data-testid="filtered-range" className="text-sm text-gray-400">

@@ -9,7 +9,11 @@ function withSelected(options: readonly string[] | undefined, selected: readonly
   return [...new Set([...(options ?? []), ...selected])].sort((a, b) => a.localeCompare(b));
 }
 
-/** The date range and the Role / Rig chips, as on the Dashboard and the Session Explorer. */
+/**
+ * The date range and the Role / Rig chips, as on the Dashboard and the Session Explorer; Source
+ * chips once more than one source reports (the hook, costs.jsonl, transcripts): one source alone
+ * shows all of its spend, otherwise the server counts work reported twice once.
+ */
 export function ScopeControls() {
   const { zone, range, setRange, filters, setFilters } = useView();
   const options = useApi<FilterOptions>("/api/stats/filters", { refreshMs: 60_000 });
@@ -20,6 +24,10 @@ export function ScopeControls() {
         onChange={(roles) => setFilters({ ...filters, roles })} />
       <FilterChips label="Rig" options={withSelected(options.data?.rigs, filters.rigs)} selected={filters.rigs}
         onChange={(rigs) => setFilters({ ...filters, rigs })} />
+      {((options.data?.sources.length ?? 0) > 1 || filters.sources.length > 0) && (
+        <FilterChips label="Source" options={withSelected(options.data?.sources, filters.sources)} selected={filters.sources}
+          onChange={(sources) => setFilters({ ...filters, sources })} />
+      )}
       {options.error && <p className="text-xs text-red-400">Filters unavailable: {options.error.message}</p>}
     </div>
   );

@@ -1,7 +1,7 @@
 import { arc, interpolateNumber, scaleLinear, select } from "d3";
 // d3 is marked side-effect free, so selection.transition() must be installed explicitly.
 import "d3-transition";
-import { apiUrl, type Hourly } from "../../lib/api";
+import { apiUrl, filterQuery, type Hourly } from "../../lib/api";
 import { formatUsd } from "../../lib/format";
 import { zoneOf, type Zone } from "../../lib/breakdown";
 import { useApi } from "../../hooks/useApi";
@@ -78,7 +78,7 @@ export function drawBurnGauge(host: HTMLElement, data: Hourly, { width, height }
 
 export function BurnGauge({ refreshToken }: { refreshToken: number }) {
   const { zone, filters } = useView();
-  const url = apiUrl("/api/stats/hourly", { hours: 24, tz: zone, role: filters.roles, rig: filters.rigs });
+  const url = apiUrl("/api/stats/hourly", { hours: 24, tz: zone, ...filterQuery(filters) });
   const hourly = useApi<Hourly>(url, { refreshMs: 30_000, refreshToken });
   const data = hourly.data;
   return (

@@ -1,6 +1,6 @@
 import { scaleSequential, interpolateYlOrRd, select } from "d3";
 import { useMemo } from "react";
-import { apiUrl, type Daily } from "../../lib/api";
+import { apiUrl, filterQuery, type Daily } from "../../lib/api";
 import { calendarLayout, WEEKDAY_LABELS, type CalendarLayout } from "../../lib/calendar";
 import { addDays, dateIn, type DateRange } from "../../lib/dateRange";
 import { formatCalendarDate, formatUsd, fromNanos, toNanos } from "../../lib/format";
@@ -80,7 +80,7 @@ export function HeatCalendar() {
   // The calendar always shows the year to today; the picked range is outlined on it.
   const today = dateIn(zone, new Date());
   const from = addDays(today, 1 - CALENDAR_DAYS);
-  const url = apiUrl("/api/stats/daily", { from, to: today, tz: zone, role: filters.roles, rig: filters.rigs, group_by: "role" });
+  const url = apiUrl("/api/stats/daily", { from, to: today, tz: zone, ...filterQuery(filters), group_by: "role" });
   const daily = useApi<Daily>(url, { refreshMs: 60_000 });
 
   const data = useMemo<CalendarData | null>(() => {
