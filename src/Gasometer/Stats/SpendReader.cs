@@ -35,6 +35,13 @@ public static class SpendReader
         if (dimension is not null && !Dimensions.Contains(dimension)) throw new ArgumentException("unknown dimension", nameof(dimension));
         if (q.TryWholeDays(from, to, out var firstDay, out var endDay))
             return await ReadDaysAsync(database, c, q, firstDay, endDay, dimension, byBucket);
+        // Without any transcript spend nothing overlaps: the buckets need no join to transcript_hours.
+        if (q.Overlap != OverlapCounting.All
+            && await c.ExecuteScalarAsync<long?>("SELECT 1 FROM transcript_hours WHERE transcript_nanos > 0 LIMIT 1") is null)
+        {
+            if (q.Overlap == OverlapCounting.LeftOut) return [];
+            q = q with { OverlapOverride = OverlapCounting.All };
+        }
         long bucketNanos = SpendRollup.BucketNanos;
         long firstWhole = (from + bucketNanos - 1) / bucketNanos; // first bucket wholly inside
         long endWhole = to / bucketNanos;                          // first bucket not wholly inside

@@ -54,6 +54,9 @@ public sealed class SourceOverlapTests
         // 10:30 to 11:29:59: the hook's 10:40 is replaced, the transcript's 10:50 and the hook's 11:20 count
         ("/api/stats/roles?from=2026-07-15T10:30:00Z&to=2026-07-15T11:29:59Z",
             """{"data":[{"role":"polecat","total_usd":1.1,"session_count":2,"input_tokens":0,"output_tokens":40000,"cache_read_tokens":0,"cache_create_tokens":0}]}"""),
+        // 10:38 to 10:55 cuts 15-minute buckets: read from the snapshots, the hook's 10:40 still replaced
+        ("/api/stats/roles?from=2026-07-15T10:38:00Z&to=2026-07-15T10:55:00Z",
+            """{"data":[{"role":"polecat","total_usd":0.6,"session_count":2,"input_tokens":0,"output_tokens":40000,"cache_read_tokens":0,"cache_create_tokens":0}]}"""),
         ("/api/stats/hourly?hours=9",
             """{"hours":[{"hour":"2026-07-15T10:00:00Z","total_usd":0.9},{"hour":"2026-07-15T11:00:00Z","total_usd":0.5},{"hour":"2026-07-15T12:00:00Z","total_usd":0},{"hour":"2026-07-15T13:00:00Z","total_usd":0},{"hour":"2026-07-15T14:00:00Z","total_usd":0},{"hour":"2026-07-15T15:00:00Z","total_usd":0},{"hour":"2026-07-15T16:00:00Z","total_usd":0},{"hour":"2026-07-15T17:00:00Z","total_usd":0},{"hour":"2026-07-15T18:00:00Z","total_usd":0}],"burn_rate_usd_per_hour":0,"today_usd":1.4,"projected_today_usd":1.4,"daily_average_usd":0,"thresholds":{"yellow_usd":10,"red_usd":25},"tz":"UTC"}"""),
         // beads are not money: a transcript never reports them, so the hook's always count
