@@ -1,5 +1,7 @@
 using Xunit;
 using System.Text;
+using Gasometer.Import;
+using Gasometer.Pricing;
 
 namespace Gasometer.Tests.Import;
 
@@ -148,5 +150,16 @@ public sealed class TranscriptReadingTests
         Assert.Equal([510L], await db.QueryAsync<long>(
             "SELECT output_tokens FROM runs WHERE session_id = '5e55a0aa-0000-4000-8000-000000000007'"));
         Assert.Equal(40, await db.ScalarAsync<long>("SELECT COUNT(*) FROM runs"));
+    }
+
+    [Fact]
+    public async Task ADatabaseThatFailsWhileFilesAreReadReportsItsOwnError()
+    {
+        // The command prepares the database while it reads; the reading stops and the database's
+        // error, not a cancellation, reaches the user.
+        var failing = Task.FromException<ImportBatch>(new InvalidOperationException("database is locked"));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TranscriptImport.RunAsync(
+            failing, PriceTable.Default, [Samples.Transcripts], ImportProgress.Silent));
+        Assert.Equal("database is locked", e.Message);
     }
 }
