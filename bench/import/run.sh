@@ -48,9 +48,17 @@ def n(label):
     return int(re.search(rf"{label}\s+([\d,]+)", ours).group(1).replace(",", ""))
 sessions = n("sessions")
 secs, secs2, cc_secs = (float(open(f"{work}/{f}.secs").read()) for f in ("ours.txt", "ours2.txt", "ccusage.json"))
-scan = float(re.search(r"read in ([\d.]+) s", ours).group(1))
+ours2 = open(f"{work}/ours2.txt").read()
+def phases(text):
+    m = re.search(r"read in ([\d.]+) s, stored in ([\d.]+) s", text)
+    return float(m.group(1)), float(m.group(2))
+(scan, store), (scan2, store2) = phases(ours), phases(ours2)
+snapshots = n("snapshots")
 print(f"sessions {sessions}: gasometer {sessions / secs:.1f} sessions/s (first import), {sessions / secs2:.1f} sessions/s (re-import)")
-print(f"gasometer reading alone: {scan:.2f} s; ratio to ccusage, whole import: {cc_secs / secs:.2f}x, re-import: {cc_secs / secs2:.2f}x")
+print(f"gasometer first import: reading {scan:.2f} s, storing {store:.2f} s ({snapshots:,} snapshots, {snapshots / store:,.0f}/s), "
+      f"the rest (start-up, price table, migrations not hidden behind reading) {secs - scan - store:.2f} s")
+print(f"gasometer re-import: reading {scan2:.2f} s, storing {store2:.2f} s")
+print(f"ratio to ccusage, whole import: {cc_secs / secs:.2f}x, re-import: {cc_secs / secs2:.2f}x, reading alone: {cc_secs / scan:.2f}x")
 cc = json.load(open(f"{work}/ccusage.json"))["totals"]
 rows = [
     ("input tokens", n("input tokens"), cc["inputTokens"]),
@@ -62,5 +70,5 @@ print(f"{'':22}{'gasometer':>16}{'ccusage':>16}")
 for name, a, b in rows:
     print(f"{name:22}{a:>16,}{b:>16,}{'' if a == b else '   differs'}")
 total = re.search(r"total\s+\$([\d.]+)", ours).group(1)
-print(f"{'USD':22}{total:>16}{cc['totalCost']:>16}")
+print(f"{'USD':22}{total:>16}{cc['totalCost']:>16.7f}")
 PY

@@ -43,12 +43,8 @@ public static class ImportCommand
         }
 
         await using var database = DatabaseSettings.FromConfiguration(configuration);
-        await Migrations.ApplyAsync(database, ct: ct);
         var zones = RollupZones.FromConfiguration(configuration);
-        await DayRollupBackfill.EnsureAsync(database, zones, ct: ct);
-        var writer = new ImportBatch(database, new SnapshotStore(database, zones));
         var progress = ReferenceEquals(output, Console.Out) ? ImportProgress.ForConsole() : ImportProgress.Silent;
-        output.WriteLine($"Importing into {database.Description} (prices {prices.Version})");
 
         if (words[0] == "costs")
         {
@@ -58,6 +54,8 @@ public static class ImportCommand
                 await Console.Error.WriteLineAsync($"No costs ledger at {path}");
                 return 1;
             }
+            var writer = await PrepareAsync(database, zones, ct);
+            output.WriteLine($"Importing into {database.Description} (prices {prices.Version})");
             var summary = await CostsLedgerImport.RunAsync(writer, prices, path, progress, ct);
             ImportReport.Write(output, summary);
             return 0;
@@ -70,9 +68,21 @@ public static class ImportCommand
             await Console.Error.WriteLineAsync($"No transcripts folder at {string.Join(", ", roots)}");
             return 1;
         }
-        var result = await TranscriptImport.RunAsync(writer, prices, roots.Except(missing).ToList(), progress, ct);
+        output.WriteLine($"Importing into {database.Description} (prices {prices.Version})");
+        // Migrations and the rollup backfill run while the transcripts are read: nothing is written
+        // before every file has been read, and a database that cannot be opened stops the reading.
+        var ready = Task.Run(() => PrepareAsync(database, zones, ct), ct);
+        var result = await TranscriptImport.RunAsync(ready, prices, roots.Except(missing).ToList(), progress, ct);
         ImportReport.Write(output, result);
         return 0;
+    }
+
+    /// <summary>What the server does at start-up before it accepts a snapshot.</summary>
+    static async Task<ImportBatch> PrepareAsync(Database database, RollupZones zones, CancellationToken ct)
+    {
+        await Migrations.ApplyAsync(database, ct: ct);
+        await DayRollupBackfill.EnsureAsync(database, zones, ct: ct);
+        return new ImportBatch(database, new SnapshotStore(database, zones));
     }
 
     static IConfiguration Configuration(string[] settings)
@@ -125,7 +135,7 @@ public static class ImportReport
     public static void Write(TextWriter o, TranscriptImportSummary s)
     {
         o.WriteLine($"Transcripts: {s.Files:N0} files, {s.Bytes / 1e6:N1} MB, {s.Lines:N0} lines " +
-                    $"(read in {s.ScanTime.TotalSeconds:N1} s, stored in {s.WriteTime.TotalSeconds:N1} s)");
+                    $"(read in {s.ScanTime.TotalSeconds:N2} s, stored in {s.WriteTime.TotalSeconds:N2} s)");
         o.WriteLine($"  sessions            {s.Sessions,14:N0}");
         o.WriteLine($"  API calls           {s.ApiCalls,14:N0}   ({s.DuplicateLines:N0} duplicate lines, {s.SyntheticLines:N0} synthetic skipped)");
         o.WriteLine($"  snapshots           {s.Snapshots,14:N0}   ({s.ChangedSnapshots:N0} new or changed)");

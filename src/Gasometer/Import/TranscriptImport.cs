@@ -42,9 +42,17 @@ public static class TranscriptImport
 {
     public const string Source = SourceOverlap.TranscriptSource;
 
-    public static async Task<TranscriptImportSummary> RunAsync(ImportBatch writer, PriceTable prices,
+    public static Task<TranscriptImportSummary> RunAsync(ImportBatch writer, PriceTable prices,
+        IReadOnlyList<string> roots, ImportProgress progress, CancellationToken ct = default) =>
+        RunAsync(Task.FromResult(writer), prices, roots, progress, ct);
+
+    /// <param name="writerReady">the writer once the database is ready; files are read meanwhile, as nothing is written before all are read.</param>
+    public static async Task<TranscriptImportSummary> RunAsync(Task<ImportBatch> writerReady, PriceTable prices,
         IReadOnlyList<string> roots, ImportProgress progress, CancellationToken ct = default)
     {
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _ = writerReady.ContinueWith(_ => stopReading.Cancel(), CancellationToken.None,
+            TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var clock = Stopwatch.StartNew();
         var files = TranscriptScan.FindFiles(roots);
         long totalBytes = files.Sum(f => new FileInfo(f.Path).Length);
@@ -53,11 +61,18 @@ public static class TranscriptImport
         string Status() =>
             $"reading {scan.Files:N0}/{files.Count:N0} files, {bytesDone / 1e6:N0}/{totalBytes / 1e6:N0} MB, " +
             $"{scan.Lines:N0} lines, {scan.Sessions.Count:N0} sessions, {bytesDone / 1e6 / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} MB/s";
-        scan.ReadFiles(files, () =>
+        try
         {
-            bytesDone = scan.Bytes;
-            progress.Update(Status);
-        }, ct);
+            scan.ReadFiles(files, () =>
+            {
+                bytesDone = scan.Bytes;
+                progress.Update(Status);
+            }, stopReading.Token);
+        }
+        catch (OperationCanceledException) when (writerReady.IsFaulted)
+        {
+            await writerReady; // the database's error, not the cancellation it caused
+        }
         bytesDone = scan.Bytes;
         scan.Resolve();
         var scanTime = clock.Elapsed;
@@ -71,6 +86,7 @@ public static class TranscriptImport
             apiCalls++;
         }
 
+        var writer = await writerReady;
         var models = new Dictionary<string, ModelUsage>(StringComparer.Ordinal);
         var unpriced = new Dictionary<(string Model, string Reason), UnpricedModel>();
         var batch = new List<CostSnapshot>(ImportBatch.TargetSnapshots);

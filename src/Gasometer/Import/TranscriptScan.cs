@@ -87,26 +87,98 @@ public sealed class TranscriptScan
         public List<(string Key, long At, TranscriptLine Line)> Copies { get; } = [];
     }
 
-    /// <summary>Reads every file, a few at a time in parallel, and merges them in file order, so the result never depends on timing.</summary>
-    public void ReadFiles(IReadOnlyList<(string Root, string Path)> files, Action? afterEachGroup = null, CancellationToken ct = default)
+    /// <summary>How many files the readers may finish ahead of the merge: bounds memory whatever the corpus size.</summary>
+    const int ReadAhead = 32;
+
+    /// <summary>
+    /// Reads every file on all cores and merges them in file order, so the result never depends on
+    /// timing (equal token totals and equal timestamps are settled by whichever copy is merged first).
+    /// Each reader takes the next unread file as soon as it is free, so one large file does not hold
+    /// up the others; the merge runs on the calling thread while the readers go on.
+    /// </summary>
+    public void ReadFiles(IReadOnlyList<(string Root, string Path)> files, Action? afterEachFile = null, CancellationToken ct = default)
     {
-        int width = Math.Max(1, Environment.ProcessorCount);
-        for (int from = 0; from < files.Count; from += width * 2)
+        var done = new FileRead?[files.Count];
+        var gate = new object();
+        int claimed = 0, merged = 0;
+        Exception? failure = null;
+        bool stop = false;
+
+        void Reader()
         {
-            ct.ThrowIfCancellationRequested();
-            var group = files.Skip(from).Take(width * 2).ToList();
-            var reads = new FileRead[group.Count];
-            Parallel.For(0, group.Count, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = ct },
-                i => reads[i] = ReadOne(group[i].Root, group[i].Path));
-            foreach (var read in reads) Apply(read);
-            afterEachGroup?.Invoke();
+            try
+            {
+                while (true)
+                {
+                    int i;
+                    lock (gate)
+                    {
+                        while (claimed - merged >= ReadAhead && !stop && !ct.IsCancellationRequested) Monitor.Wait(gate, 100);
+                        if (claimed >= files.Count || stop || ct.IsCancellationRequested) return;
+                        i = claimed++;
+                    }
+                    var read = ReadOne(files[i].Root, files[i].Path);
+                    lock (gate)
+                    {
+                        done[i] = read;
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                lock (gate)
+                {
+                    failure ??= e;
+                    stop = true;
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+
+        int width = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, files.Count));
+        var readers = Enumerable.Range(0, width)
+            .Select(_ => new Thread(Reader) { IsBackground = true, Name = "transcript reader" }).ToList();
+        readers.ForEach(t => t.Start());
+        try
+        {
+            for (int i = 0; i < files.Count; i++)
+            {
+                FileRead read;
+                lock (gate)
+                {
+                    while (done[i] is null && failure is null && !ct.IsCancellationRequested) Monitor.Wait(gate, 100);
+                    if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+                    ct.ThrowIfCancellationRequested();
+                    read = done[i]!;
+                    done[i] = null;
+                    merged = i + 1;
+                    Monitor.PulseAll(gate);
+                }
+                Apply(read);
+                afterEachFile?.Invoke();
+            }
+        }
+        finally
+        {
+            lock (gate)
+            {
+                stop = true; // readers still at work when the merge gives up (an error, a cancellation) end at their next file
+                Monitor.PulseAll(gate);
+            }
+            readers.ForEach(t => t.Join());
         }
     }
 
     /// <summary>Reads one transcript file and merges it.</summary>
     public void ReadFile(string root, string path) => Apply(ReadOne(root, path));
 
-    static readonly byte[] UsageKey = "\"usage\":"u8.ToArray();
+    /// <summary>
+    /// Without a colon, so that a writer putting a space before it is still read in full. Inside a
+    /// JSON string a quote is always escaped (\"usage\"), so text that merely mentions usage never
+    /// matches; a structural string value "usage" does, and only costs that line a full parse.
+    /// </summary>
+    static readonly byte[] UsageKey = "\"usage\""u8.ToArray();
     static readonly byte[] TimestampKey = "\"timestamp\":\""u8.ToArray();
 
     public static FileRead ReadOne(string root, string path)
@@ -125,8 +197,8 @@ public sealed class TranscriptScan
             if (f.Cwd is not null && f.LineSessionId is not null && text.IndexOf(UsageKey) < 0)
             {
                 // Most bytes are user lines with tool results and carry no usage: only their time is
-                // needed, and whether the line is whole. An unescaped "usage": can only be structure,
-                // never text inside a string, so no line with usage takes this path.
+                // needed, and whether the line is whole. A line with a message.usage object always
+                // holds an unescaped "usage", so none takes this path.
                 if (text[0] != (byte)'{' || text[^1] != (byte)'}') Skip(f, reader.LineNumber, "not a whole JSON object");
                 else if (LastTimestamp(text) is { } seen) See(f, seen);
                 continue;

@@ -265,7 +265,7 @@ public sealed class TranscriptImportTests
     public void ASessionWithoutAnyCwdIsUnknownWithItsProjectFolderAsRig() =>
         Assert.Equal(new AgentIdentity("unknown", "-home-dev-x", null), AgentIdentity.FromCwd(null, "-home-dev-x"));
 
-    static string Assistant(string id, string requestId, string model, string timestamp, long input, long output, long write5m,
+    internal static string Assistant(string id, string requestId, string model, string timestamp, long input, long output, long write5m,
         long write1h, long read, string cwd, string sessionId, bool split = true, string text = "ok", bool sidechain = false)
     {
         var cacheCreation = split ? $$""","cache_creation":{"ephemeral_5m_input_tokens":{{write5m}},"ephemeral_1h_input_tokens":{{write1h}}}""" : "";
