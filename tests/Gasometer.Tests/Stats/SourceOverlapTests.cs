@@ -29,7 +29,11 @@ public sealed class SourceOverlapTests
     /// The same polecat's transcript: two Sonnet 4.5 responses in the 10:00 hour, 20,000 and 40,000
     /// output tokens at $15 per million = $0.30 and $0.60.
     /// </summary>
-    static string WriteTranscript()
+    static string WriteTranscript() =>
+        WriteTranscript(DateTimeOffset.Parse("2026-07-15T10:10:00Z", CultureInfo.InvariantCulture), DateTimeOffset.Parse("2026-07-15T10:50:00Z", CultureInfo.InvariantCulture));
+
+    /// <summary>The same transcript with its two responses at the given times; returns the projects folder to import.</summary>
+    internal static string WriteTranscript(DateTimeOffset first, DateTimeOffset second)
     {
         var root = Directory.CreateTempSubdirectory("gasometer-overlap-").FullName;
         var folder = Directory.CreateDirectory(Path.Combine(root, "-home-dev-gt-quarry-polecats-obsidian")).FullName;
@@ -39,11 +43,12 @@ public sealed class SourceOverlapTests
             $$$"""{"type":"assistant","cwd":"{{{cwd}}}","sessionId":"{{{session}}}","requestId":"req_{{{id}}}","timestamp":"{{{at}}}","message":{"id":"msg_{{{id}}}","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"ok"}],"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":{{{output}}} """
             + "}}}";
         File.WriteAllText(Path.Combine(folder, session + ".jsonl"),
-            Line("a", "2026-07-15T10:10:00.000Z", 20_000) + "\n" + Line("b", "2026-07-15T10:50:00.000Z", 40_000) + "\n");
+            Line("a", first.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), 20_000) + "\n"
+            + Line("b", second.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), 40_000) + "\n");
         return root;
     }
 
-    static Task ImportTranscriptsAsync(GasometerServer server, string root) =>
+    internal static Task ImportTranscriptsAsync(GasometerServer server, string root) =>
         TranscriptImport.RunAsync(new ImportBatch(server.Service<Database>(), server.Service<SnapshotStore>()), PriceTable.Default,
             [root], ImportProgress.Silent);
 
