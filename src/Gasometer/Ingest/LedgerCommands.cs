@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Gasometer.Storage;
 
 namespace Gasometer.Ingest;
 
@@ -19,7 +20,8 @@ sealed class LedgerCommands : IDisposable
     DbTransaction tx;
     // Keyed by reference: every statement is a constant (or cached) string, and hashing a long SQL
     // text on every row would cost a good part of what running the prepared statement costs.
-    readonly Dictionary<string, DbCommand> prepared = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<string, PreparedStatement> statements = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<string, DbCommand> queries = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Commands for one transaction, disposed with it.</summary>
     public LedgerCommands(DbConnection connection, DbTransaction tx) : this(connection, tx, keptWithConnection: false)
@@ -39,7 +41,13 @@ sealed class LedgerCommands : IDisposable
     /// </summary>
     public static LedgerCommands Of(DbConnection connection, DbTransaction transaction)
     {
-        var commands = keptByConnection.GetValue(connection, c => new LedgerCommands(c, transaction, keptWithConnection: true));
+        var commands = keptByConnection.GetValue(connection, c =>
+        {
+            var kept = new LedgerCommands(c, transaction, keptWithConnection: true);
+            // Native statements must not outlive the connection (a pooled SQLite handle lives on).
+            c.StateChange += (_, e) => { if (e.CurrentState == System.Data.ConnectionState.Closed) kept.Release(); };
+            return kept;
+        });
         commands.tx = transaction;
         return commands;
     }
@@ -93,7 +101,7 @@ sealed class LedgerCommands : IDisposable
     {
         int size = 0;
         while (ListSizes[size] < sessionIds.Length) size++;
-        var cmd = Command(sqlBySize[size], ListParameterNames[size]);
+        var cmd = Query(sqlBySize[size], ListParameterNames[size]);
         for (int i = 0; i < ListSizes[size]; i++) cmd.Parameters[i].Value = sessionIds[Math.Min(i, sessionIds.Length - 1)];
         return cmd;
     }
@@ -102,7 +110,7 @@ sealed class LedgerCommands : IDisposable
 
     public async Task<List<RunState>> RunsOfSessionAsync(string sessionId)
     {
-        var cmd = Command(RunsOfSessionSql, "session_id");
+        var cmd = Query(RunsOfSessionSql, "session_id");
         cmd.Parameters[0].Value = sessionId;
         await using var reader = await cmd.ExecuteReaderAsync();
         var runs = new List<RunState>();
@@ -166,15 +174,24 @@ sealed class LedgerCommands : IDisposable
     }
 
     /// <summary>
-    /// A statement of this write, prepared once and enlisted in its transaction; its parameters are
-    /// named as listed (without the @) and set by position. <paramref name="sql"/> must be a constant
-    /// or a string kept for reuse: statements are found by reference, not by hashing their text.
+    /// A write statement of this transaction, prepared once per connection (see <see cref="PreparedStatement"/>);
+    /// its parameters are named as listed (without the @) and set by position. <paramref name="sql"/> must be a
+    /// constant or a string kept for reuse: statements are found by reference, not by hashing their text.
     /// </summary>
-    public DbCommand Prepared(string sql, params string[] parameterNames) => Command(sql, parameterNames);
+    public PreparedStatement Prepared(string sql, params string[] parameterNames) => Command(sql, parameterNames);
 
-    DbCommand Command(string sql, params string[] parameterNames)
+    PreparedStatement Command(string sql, params string[] parameterNames)
     {
-        if (prepared.TryGetValue(sql, out var cmd))
+        if (!statements.TryGetValue(sql, out var statement))
+            statements[sql] = statement = PreparedStatement.Create(connection, sql, parameterNames);
+        statement.Transaction = tx;
+        return statement;
+    }
+
+    /// <summary>A read, as an ordinary command (its reader maps rows), prepared once like the writes.</summary>
+    DbCommand Query(string sql, params string[] parameterNames)
+    {
+        if (queries.TryGetValue(sql, out var cmd))
         {
             cmd.Transaction = tx;
             return cmd;
@@ -188,19 +205,25 @@ sealed class LedgerCommands : IDisposable
             parameter.ParameterName = "@" + name;
             cmd.Parameters.Add(parameter);
         }
-        prepared[sql] = cmd;
+        queries[sql] = cmd;
         return cmd;
     }
 
-    static void Bind(DbCommand cmd, params object?[] values)
+    static void Bind(PreparedStatement statement, params object?[] values)
     {
-        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+        for (int i = 0; i < values.Length; i++) statement.Set(i, values[i]);
     }
 
     public void Dispose()
     {
-        if (keptWithConnection) return;
-        foreach (var cmd in prepared.Values) cmd.Dispose();
-        prepared.Clear();
+        if (!keptWithConnection) Release();
+    }
+
+    void Release()
+    {
+        foreach (var statement in statements.Values) statement.Dispose();
+        foreach (var cmd in queries.Values) cmd.Dispose();
+        statements.Clear();
+        queries.Clear();
     }
 }

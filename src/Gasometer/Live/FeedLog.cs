@@ -72,7 +72,7 @@ public sealed class FeedLog(Database database, LiveFeedSettings settings)
         // Taken last, right before commit, so the counter row (and with it every other writer's
         // turn) is held only for these few statements and the commit itself.
         var advance = commands.Prepared(AdvanceCounterSql, "count");
-        advance.Parameters[0].Value = (long)payloads.Count;
+        advance.Set(0, (long)payloads.Count);
         long last = Convert.ToInt64(await advance.ExecuteScalarAsync());
         long first = last - payloads.Count + 1;
 
@@ -87,7 +87,7 @@ public sealed class FeedLog(Database database, LiveFeedSettings settings)
         if ((first - 1) / PruneEvery != last / PruneEvery && last > settings.RetainedEvents)
         {
             var prune = commands.Prepared(PruneSql, "upTo");
-            prune.Parameters[0].Value = last - settings.RetainedEvents;
+            prune.Set(0, last - settings.RetainedEvents);
             await prune.ExecuteNonQueryAsync();
         }
 
@@ -95,18 +95,18 @@ public sealed class FeedLog(Database database, LiveFeedSettings settings)
         if (database.Engine == Engine.Postgres)
         {
             var notify = commands.Prepared(NotifySql, "channel", "id");
-            notify.Parameters[0].Value = NotifyChannel;
-            notify.Parameters[1].Value = last.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            notify.Set(0, NotifyChannel);
+            notify.Set(1, last.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await notify.ExecuteNonQueryAsync();
         }
     }
 
-    static async Task InsertAsync(DbCommand insert, long firstId, List<string> payloads, int start, int rows)
+    static async Task InsertAsync(PreparedStatement insert, long firstId, List<string> payloads, int start, int rows)
     {
         for (int i = 0; i < rows; i++)
         {
-            insert.Parameters[2 * i].Value = firstId + start + i;
-            insert.Parameters[2 * i + 1].Value = payloads[start + i];
+            insert.Set(2 * i, firstId + start + i);
+            insert.Set(2 * i + 1, payloads[start + i]);
         }
         await insert.ExecuteNonQueryAsync();
     }
