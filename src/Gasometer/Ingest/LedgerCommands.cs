@@ -1,15 +1,56 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Gasometer.Storage;
 
 namespace Gasometer.Ingest;
 
 /// <summary>
-/// The hot path's statements, each built once per write transaction and reused for every snapshot,
-/// so SQLite and PostgreSQL parse and plan them once instead of once per row. (Dapper builds a new
-/// command per call, which dominated the cost of appending a snapshot.)
+/// The hot path's statements, each built once and reused for every snapshot, so SQLite and
+/// PostgreSQL parse and plan them once instead of once per row. (Dapper builds a new command per
+/// call, which dominated the cost of appending a snapshot.) Those of <see cref="Of"/> live as long as
+/// their connection: the ingest writer holds its SQLite connection, so it prepares each statement
+/// once per process instead of once per write, which for a small group commit cost more than the rows.
 /// </summary>
-sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDisposable
+sealed class LedgerCommands : IDisposable
 {
-    readonly Dictionary<string, DbCommand> prepared = [];
+    static readonly ConditionalWeakTable<DbConnection, LedgerCommands> keptByConnection = [];
+
+    readonly DbConnection connection;
+    readonly bool keptWithConnection;
+    DbTransaction tx;
+    // Keyed by reference: every statement is a constant (or cached) string, and hashing a long SQL
+    // text on every row would cost a good part of what running the prepared statement costs.
+    readonly Dictionary<string, PreparedStatement> statements = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<string, DbCommand> queries = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Commands for one transaction, disposed with it.</summary>
+    public LedgerCommands(DbConnection connection, DbTransaction tx) : this(connection, tx, keptWithConnection: false)
+    {
+    }
+
+    LedgerCommands(DbConnection connection, DbTransaction tx, bool keptWithConnection)
+    {
+        this.connection = connection;
+        this.tx = tx;
+        this.keptWithConnection = keptWithConnection;
+    }
+
+    /// <summary>
+    /// The connection's own commands, enlisted in <paramref name="transaction"/>. They stay prepared for
+    /// the connection's next transactions (disposing them does nothing; they go with the connection).
+    /// </summary>
+    public static LedgerCommands Of(DbConnection connection, DbTransaction transaction)
+    {
+        var commands = keptByConnection.GetValue(connection, c =>
+        {
+            var kept = new LedgerCommands(c, transaction, keptWithConnection: true);
+            // Native statements must not outlive the connection (a pooled SQLite handle lives on).
+            c.StateChange += (_, e) => { if (e.CurrentState == System.Data.ConnectionState.Closed) kept.Release(); };
+            return kept;
+        });
+        commands.tx = transaction;
+        return commands;
+    }
 
     /// <summary>
     /// Where each of many sessions stands, in a few statements instead of two per session: its latest
@@ -18,13 +59,9 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
     public async Task<Dictionary<string, (RunState? Run, long? LatestAt)>> SessionStatesAsync(IReadOnlyList<string> sessionIds)
     {
         var states = new Dictionary<string, (RunState?, long?)>(StringComparer.Ordinal);
-        foreach (var chunk in sessionIds.Chunk(500))
+        foreach (var chunk in sessionIds.Chunk(ListSizes[^1]))
         {
-            await using (var runs = OneOff($"""
-                SELECT {SnapshotStore.RunColumns} FROM runs r
-                WHERE session_id IN ({List(chunk.Length)})
-                  AND run_no = (SELECT MAX(run_no) FROM runs x WHERE x.session_id = r.session_id)
-                """, chunk))
+            var runs = SessionList(LatestRunsSql, chunk);
             await using (var reader = await runs.ExecuteReaderAsync())
                 while (await reader.ReadAsync())
                 {
@@ -33,35 +70,47 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
                 }
             var withoutRun = chunk.Where(id => !states.ContainsKey(id)).ToArray();
             if (withoutRun.Length == 0) continue;
-            await using var latest = OneOff(
-                $"SELECT session_id, MAX(ended_at_ns) FROM snapshots WHERE session_id IN ({List(withoutRun.Length)}) GROUP BY session_id", withoutRun);
+            var latest = SessionList(LatestSnapshotsSql, withoutRun);
             await using var rows = await latest.ExecuteReaderAsync();
             while (await rows.ReadAsync()) states[rows.GetString(0)] = (null, rows.GetInt64(1));
         }
         return states;
     }
 
+    /// <summary>
+    /// Session lists come in a few fixed lengths, padded by repeating the last id (which changes
+    /// nothing in an IN list), so each length is prepared once instead of once per distinct count.
+    /// </summary>
+    static readonly int[] ListSizes = [1, 4, 16, 64, 256, 500];
+
+    static readonly string[] LatestRunsSql = [.. ListSizes.Select(n => $"""
+        SELECT {SnapshotStore.RunColumns} FROM runs r
+        WHERE session_id IN ({List(n)})
+          AND run_no = (SELECT MAX(run_no) FROM runs x WHERE x.session_id = r.session_id)
+        """)];
+
+    static readonly string[] LatestSnapshotsSql = [.. ListSizes.Select(n =>
+        $"SELECT session_id, MAX(ended_at_ns) FROM snapshots WHERE session_id IN ({List(n)}) GROUP BY session_id")];
+
+    static readonly string[][] ListParameterNames = [.. ListSizes.Select(n => Enumerable.Range(0, n).Select(i => "s" + i).ToArray())];
+
     static string List(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => "@s" + i));
 
-    /// <summary>A command used once (its text depends on how many sessions it names).</summary>
-    DbCommand OneOff(string sql, string[] sessionIds)
+    /// <summary>The statement of <paramref name="sqlBySize"/> that fits <paramref name="sessionIds"/>, bound to them.</summary>
+    DbCommand SessionList(string[] sqlBySize, string[] sessionIds)
     {
-        var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        for (int i = 0; i < sessionIds.Length; i++)
-        {
-            var parameter = cmd.CreateParameter();
-            parameter.ParameterName = "@s" + i;
-            parameter.Value = sessionIds[i];
-            cmd.Parameters.Add(parameter);
-        }
+        int size = 0;
+        while (ListSizes[size] < sessionIds.Length) size++;
+        var cmd = Query(sqlBySize[size], ListParameterNames[size]);
+        for (int i = 0; i < ListSizes[size]; i++) cmd.Parameters[i].Value = sessionIds[Math.Min(i, sessionIds.Length - 1)];
         return cmd;
     }
 
+    const string RunsOfSessionSql = $"SELECT {SnapshotStore.RunColumns} FROM runs WHERE session_id = @session_id ORDER BY run_no";
+
     public async Task<List<RunState>> RunsOfSessionAsync(string sessionId)
     {
-        var cmd = Command($"SELECT {SnapshotStore.RunColumns} FROM runs WHERE session_id = @session_id ORDER BY run_no", "session_id");
+        var cmd = Query(RunsOfSessionSql, "session_id");
         cmd.Parameters[0].Value = sessionId;
         await using var reader = await cmd.ExecuteReaderAsync();
         var runs = new List<RunState>();
@@ -126,45 +175,52 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
         await cmd.ExecuteNonQueryAsync();
     }
 
+    const string TranscriptSpendSql = """
+        SELECT transcript_nanos FROM transcript_hours
+        WHERE agent_role = @role AND agent_rig = @rig AND agent_worker = @worker AND hour = @hour
+        """;
+
     /// <summary>Transcript spend stored for each of the agent-hours (absent ones have none).</summary>
     public async Task<Dictionary<AgentHour, long>> TranscriptSpendAsync(IReadOnlyList<AgentHour> hours)
     {
         var spend = new Dictionary<AgentHour, long>();
-        var cmd = Command("""
-            SELECT transcript_nanos FROM transcript_hours
-            WHERE agent_role = @role AND agent_rig = @rig AND agent_worker = @worker AND hour = @hour
-            """, "role", "rig", "worker", "hour");
+        var cmd = Command(TranscriptSpendSql, "role", "rig", "worker", "hour");
         foreach (var hour in hours)
         {
             Bind(cmd, hour.Role, hour.Rig, hour.Worker, hour.Hour);
-            if (await cmd.ExecuteScalarAsync() is { } value and not DBNull) spend[hour] = Convert.ToInt64(value);
+            if (await cmd.ExecuteScalarAsync() is { } value) spend[hour] = Convert.ToInt64(value);
         }
         return spend;
     }
 
+    const string AddToTranscriptHoursSql = """
+        INSERT INTO transcript_hours (agent_role, agent_rig, agent_worker, hour, transcript_nanos)
+        VALUES (@role, @rig, @worker, @hour, @spend)
+        ON CONFLICT (agent_role, agent_rig, agent_worker, hour) DO UPDATE SET
+            transcript_nanos = transcript_hours.transcript_nanos + excluded.transcript_nanos
+        """;
+
     public async Task AddToTranscriptHoursAsync(AgentHour hour, long spend)
     {
-        var cmd = Command("""
-            INSERT INTO transcript_hours (agent_role, agent_rig, agent_worker, hour, transcript_nanos)
-            VALUES (@role, @rig, @worker, @hour, @spend)
-            ON CONFLICT (agent_role, agent_rig, agent_worker, hour) DO UPDATE SET
-                transcript_nanos = transcript_hours.transcript_nanos + excluded.transcript_nanos
-            """, "role", "rig", "worker", "hour", "spend");
+        var cmd = Command(AddToTranscriptHoursSql, "role", "rig", "worker", "hour", "spend");
         Bind(cmd, hour.Role, hour.Rig, hour.Worker, hour.Hour, spend);
         await cmd.ExecuteNonQueryAsync();
     }
+
+    const string OverlappableSpendSql = $"""
+        SELECT bucket, model, source, spend_nanos, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, beads_closed
+        FROM spend_rollup
+        WHERE bucket >= @first AND bucket < @end AND role = @role AND rig = @rig AND worker = @worker
+          AND source <> '{SourceOverlap.TranscriptSource}'
+        """;
 
     /// <summary>The spend_rollup rows of an agent-hour from every source but transcripts.</summary>
     public async Task<List<(long Bucket, string Model, string Source, long Spend, Counters Counters)>> OverlappableSpendAsync(
         AgentHour hour, long bucketsPerHour)
     {
-        var cmd = Command($"""
-            SELECT bucket, model, source, spend_nanos, input_tokens, output_tokens, cache_read_tokens, cache_create_tokens, beads_closed
-            FROM spend_rollup
-            WHERE bucket >= @first AND bucket < @end AND role = @role AND rig = @rig AND worker = @worker
-              AND source <> '{SourceOverlap.TranscriptSource}'
-            """, "first", "end", "role", "rig", "worker");
-        Bind(cmd, hour.Hour * bucketsPerHour, (hour.Hour + 1) * bucketsPerHour, hour.Role, hour.Rig, hour.Worker);
+        var cmd = Query(OverlappableSpendSql, "first", "end", "role", "rig", "worker");
+        object[] values = [hour.Hour * bucketsPerHour, (hour.Hour + 1) * bucketsPerHour, hour.Role, hour.Rig, hour.Worker];
+        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
         var rows = new List<(long, string, string, long, Counters)>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -173,9 +229,29 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
         return rows;
     }
 
-    DbCommand Command(string sql, params string[] parameterNames)
+    /// <summary>
+    /// A write statement of this transaction, prepared once per connection (see <see cref="PreparedStatement"/>);
+    /// its parameters are named as listed (without the @) and set by position. <paramref name="sql"/> must be a
+    /// constant or a string kept for reuse: statements are found by reference, not by hashing their text.
+    /// </summary>
+    public PreparedStatement Prepared(string sql, params string[] parameterNames) => Command(sql, parameterNames);
+
+    PreparedStatement Command(string sql, params string[] parameterNames)
     {
-        if (prepared.TryGetValue(sql, out var cmd)) return cmd;
+        if (!statements.TryGetValue(sql, out var statement))
+            statements[sql] = statement = PreparedStatement.Create(connection, sql, parameterNames);
+        statement.Transaction = tx;
+        return statement;
+    }
+
+    /// <summary>A read, as an ordinary command (its reader maps rows), prepared once like the writes.</summary>
+    DbCommand Query(string sql, params string[] parameterNames)
+    {
+        if (queries.TryGetValue(sql, out var cmd))
+        {
+            cmd.Transaction = tx;
+            return cmd;
+        }
         cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
@@ -185,17 +261,25 @@ sealed class LedgerCommands(DbConnection connection, DbTransaction tx) : IDispos
             parameter.ParameterName = "@" + name;
             cmd.Parameters.Add(parameter);
         }
-        prepared[sql] = cmd;
+        queries[sql] = cmd;
         return cmd;
     }
 
-    static void Bind(DbCommand cmd, params object?[] values)
+    static void Bind(PreparedStatement statement, params object?[] values)
     {
-        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+        for (int i = 0; i < values.Length; i++) statement.Set(i, values[i]);
     }
 
     public void Dispose()
     {
-        foreach (var cmd in prepared.Values) cmd.Dispose();
+        if (!keptWithConnection) Release();
+    }
+
+    void Release()
+    {
+        foreach (var statement in statements.Values) statement.Dispose();
+        foreach (var cmd in queries.Values) cmd.Dispose();
+        statements.Clear();
+        queries.Clear();
     }
 }

@@ -21,7 +21,7 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
     {
         var rollup = new SpendRollup(zones);
         var accepted = new List<AcceptedSnapshot>();
-        using var commands = new LedgerCommands(connection, tx);
+        var commands = LedgerCommands.Of(connection, tx);
         // Within one write, a later snapshot with the same session and ended_at replaces an earlier one,
         // exactly as if they had been sent one after the other.
         var bySession = new SortedDictionary<string, SortedDictionary<long, CostSnapshot>>(StringComparer.Ordinal);

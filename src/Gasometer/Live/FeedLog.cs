@@ -43,45 +43,72 @@ public sealed class FeedLog(Database database, LiveFeedSettings settings)
     /// NOTIFY's 8,000-byte limit); listeners read the rows themselves.</summary>
     public const string NotifyChannel = "gasometer_feed";
 
-    const int RowsPerInsert = 500;
+    const int RowsPerInsert = 32;
     const long PruneEvery = 1_000;
 
-    /// <summary>Runs inside the writer's transaction (registered with <see cref="IngestFeed.Record"/>).</summary>
+    const string AdvanceCounterSql = "UPDATE feed_counter SET last_id = last_id + @count WHERE singleton = 1 RETURNING last_id";
+    const string PruneSql = "DELETE FROM feed_events WHERE id <= @upTo";
+    const string NotifySql = "SELECT pg_notify(@channel, @id)";
+    static readonly string InsertOneSql = InsertSql(1), InsertManySql = InsertSql(RowsPerInsert);
+    static readonly string[] InsertOneNames = InsertNames(1), InsertManyNames = InsertNames(RowsPerInsert);
+
+    static string InsertSql(int rows) =>
+        "INSERT INTO feed_events (id, payload) VALUES " + string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@i{i}, @p{i})"));
+
+    static string[] InsertNames(int rows) => [.. Enumerable.Range(0, rows).SelectMany(i => new[] { "i" + i, "p" + i })];
+
+    /// <summary>
+    /// Runs inside the writer's transaction (registered with <see cref="IngestFeed.Record"/>). Its statements
+    /// are the connection's prepared ones (<see cref="LedgerCommands.Prepared"/>): rows go in fixed groups of
+    /// <see cref="RowsPerInsert"/> and then one by one, so there are two statement shapes to prepare, not one
+    /// per batch size, and few enough parameters per statement that binding them by name stays cheap.
+    /// </summary>
     public async Task RecordAsync(DbConnection c, DbTransaction tx, IReadOnlyList<AcceptedSnapshot> accepted)
     {
         if (accepted.Count == 0) return;
         var payloads = accepted.Select(Payload).ToList();
+        var commands = LedgerCommands.Of(c, tx);
 
         // Taken last, right before commit, so the counter row (and with it every other writer's
         // turn) is held only for these few statements and the commit itself.
-        long last = await c.ExecuteScalarAsync<long>(
-            "UPDATE feed_counter SET last_id = last_id + @count WHERE singleton = 1 RETURNING last_id",
-            new { count = (long)payloads.Count }, tx);
+        var advance = commands.Prepared(AdvanceCounterSql, "count");
+        advance.Set(0, (long)payloads.Count);
+        long last = Convert.ToInt64(await advance.ExecuteScalarAsync());
         long first = last - payloads.Count + 1;
 
-        for (int start = 0; start < payloads.Count; start += RowsPerInsert)
-        {
-            int rows = Math.Min(RowsPerInsert, payloads.Count - start);
-            var sql = new StringBuilder("INSERT INTO feed_events (id, payload) VALUES ");
-            var parameters = new DynamicParameters();
-            for (int i = 0; i < rows; i++)
-            {
-                if (i > 0) sql.Append(", ");
-                sql.Append("(@i").Append(i).Append(", @p").Append(i).Append(')');
-                parameters.Add("i" + i, first + start + i);
-                parameters.Add("p" + i, payloads[start + i]);
-            }
-            await c.ExecuteAsync(sql.ToString(), parameters, tx);
-        }
+        int start = 0;
+        for (; payloads.Count - start >= RowsPerInsert; start += RowsPerInsert)
+            await InsertAsync(commands.Prepared(InsertManySql, InsertManyNames), first, payloads, start, RowsPerInsert);
+        for (; start < payloads.Count; start++)
+            await InsertAsync(commands.Prepared(InsertOneSql, InsertOneNames), first, payloads, start, 1);
 
         // Keep the log bounded: whenever the ids cross a multiple of PruneEvery, drop what falls out
         // of the retained window (about PruneEvery rows at a time, by primary key).
         if ((first - 1) / PruneEvery != last / PruneEvery && last > settings.RetainedEvents)
-            await c.ExecuteAsync("DELETE FROM feed_events WHERE id <= @upTo", new { upTo = last - settings.RetainedEvents }, tx);
+        {
+            var prune = commands.Prepared(PruneSql, "upTo");
+            prune.Set(0, last - settings.RetainedEvents);
+            await prune.ExecuteNonQueryAsync();
+        }
 
         // Delivered by PostgreSQL only when this transaction commits, never for a rolled-back one.
         if (database.Engine == Engine.Postgres)
-            await c.ExecuteAsync("SELECT pg_notify(@channel, @id)", new { channel = NotifyChannel, id = last.ToString(System.Globalization.CultureInfo.InvariantCulture) }, tx);
+        {
+            var notify = commands.Prepared(NotifySql, "channel", "id");
+            notify.Set(0, NotifyChannel);
+            notify.Set(1, last.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await notify.ExecuteNonQueryAsync();
+        }
+    }
+
+    static async Task InsertAsync(PreparedStatement insert, long firstId, List<string> payloads, int start, int rows)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            insert.Set(2 * i, firstId + start + i);
+            insert.Set(2 * i + 1, payloads[start + i]);
+        }
+        await insert.ExecuteNonQueryAsync();
     }
 
     /// <summary>The newest id handed out; every id up to it is committed.</summary>
