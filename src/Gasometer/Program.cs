@@ -38,6 +38,8 @@ public static class Program
         builder.Services.AddSingleton(rollupZones);
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<IngestFeed>();
+        builder.Services.AddSingleton<WalCheckpointer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WalCheckpointer>());
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
         builder.Services.AddLiveFeed();

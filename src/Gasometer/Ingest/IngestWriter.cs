@@ -10,7 +10,8 @@ namespace Gasometer.Ingest;
 /// of a durable commit is shared by everyone who arrived while the previous one was on disk.
 /// A request is answered only after its transaction committed.
 /// </summary>
-public sealed class IngestWriter(Database database, SnapshotStore store, IngestFeed feed, ILogger<IngestWriter> logger)
+public sealed class IngestWriter(
+    Database database, SnapshotStore store, IngestFeed feed, WalCheckpointer checkpointer, ILogger<IngestWriter> logger)
     : BackgroundService
 {
     const int MaxSnapshotsPerGroup = 20_000;
@@ -54,8 +55,30 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
     {
         queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
-        if (heldConnection is not null) await heldConnection.DisposeAsync();
+        if (heldConnection is not null) await ReleaseAsync(heldConnection);
         heldConnection = null;
+    }
+
+    async Task<System.Data.Common.DbConnection> OpenWriterAsync()
+    {
+        var connection = await database.OpenAsync();
+        if (checkpointer.Enabled) await WalCheckpointer.DisableAutomaticCheckpoints(connection);
+        return connection;
+    }
+
+    /// <summary>Hands the connection back to the pool as any other would be: checkpointing inside commits again.</summary>
+    async Task ReleaseAsync(System.Data.Common.DbConnection connection)
+    {
+        if (checkpointer.Enabled)
+        {
+            try { await WalCheckpointer.RestoreAutomaticCheckpoints(connection); }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                // A broken connection cannot be reset; keep it (and its setting) out of the pool.
+                Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)connection);
+            }
+        }
+        await connection.DisposeAsync();
     }
 
     async Task CommitGroupAsync(List<PendingWrite> group)
@@ -82,10 +105,11 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
     async Task<List<IReadOnlyList<AcceptedSnapshot>>> CommitAsync(List<PendingWrite> group)
     {
         long now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-        var connection = heldConnection ?? await database.OpenAsync();
+        var connection = heldConnection ?? await OpenWriterAsync();
         List<AcceptedSnapshot> accepted;
         try
         {
+            if (checkpointer.Enabled) await checkpointer.RestartIfDueAsync(connection);
             await using var tx = await connection.BeginTransactionAsync();
             accepted = await store.ApplyAsync(connection, tx, group.SelectMany(p => p.Snapshots), now);
             await feed.RecordAsync(connection, tx, accepted);
@@ -96,9 +120,10 @@ public sealed class IngestWriter(Database database, SnapshotStore store, IngestF
         catch
         {
             heldConnection = null; // a failed connection is never reused
-            await connection.DisposeAsync();
+            await ReleaseAsync(connection);
             throw;
         }
+        checkpointer.Committed();
 
         var owner = new Dictionary<CostSnapshot, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < group.Count; i++)

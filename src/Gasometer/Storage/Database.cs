@@ -28,6 +28,9 @@ public sealed class Database : IAsyncDisposable
 
     public Engine Engine { get; }
 
+    /// <summary>How long a SQLite connection waits for another's lock before giving up with SQLITE_BUSY.</summary>
+    public const int BusyTimeoutMs = 30_000;
+
     /// <summary>Where the data lives, without secrets, for logs and the health check.</summary>
     public string Description { get; }
 
@@ -60,7 +63,7 @@ public sealed class Database : IAsyncDisposable
         // Per-connection settings: FULL makes every commit durable on power loss, not only on a
         // process crash; the writer commits in groups so the fsync is paid once per group.
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+        pragma.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutMs};";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

@@ -1,0 +1,148 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Gasometer.Storage;
+
+/// <summary>
+/// Moves SQLite's WAL checkpoints off the ingest writer. Left to itself, SQLite checkpoints inside
+/// the commit that takes the WAL past 1,000 pages: that commit copies every page back into the
+/// database file and fsyncs it, and every request waiting on it pays that (the p99 of single-event
+/// ingest). The writer turns that off (<see cref="DisableAutomaticCheckpoints"/>) and this service
+/// copies pages back from its own connection instead, on the other core, while the writer goes on.
+///
+/// A passive checkpoint never waits for anyone, so under continuous writes the writer never finds
+/// the WAL wholly copied back when it starts a transaction, and SQLite never starts the file over:
+/// it would grow without bound. So once the WAL holds more than <see cref="RestartAbovePages"/>,
+/// the writer runs a RESTART checkpoint itself before its next group (<see cref="RestartIfDueAsync"/>):
+/// the passive pass already copied nearly everything, so it copies the few pages written since,
+/// syncs the database file and starts the WAL over (the file is reused, not truncated: freeing tens
+/// of megabytes took 100+ ms). Durability is unchanged: every commit is still fsynced to the WAL
+/// (synchronous = FULL) before it is answered.
+/// </summary>
+public sealed class WalCheckpointer(Database database, IConfiguration configuration, ILogger<WalCheckpointer> logger)
+    : BackgroundService
+{
+    /// <summary>At most one checkpoint per this interval: a page written many times is copied once per pass.</summary>
+    static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>32 MiB of 4 KiB pages by default; <c>Gasometer:WalRestartPages</c> changes it.</summary>
+    public long RestartAbovePages { get; } = configuration.GetValue("Gasometer:WalRestartPages", 8_192L);
+
+    volatile bool restartDue;
+
+    readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Whether the writer should leave checkpoints to this service (SQLite only).</summary>
+    public bool Enabled => database.Engine == Engine.Sqlite;
+
+    /// <summary>Called by the writer after each commit; cheap, never waits.</summary>
+    public void Committed() => wake.Writer.TryWrite(true);
+
+    /// <summary>Stops SQLite checkpointing inside this connection's commits (the connection's own setting).</summary>
+    public static async Task DisableAutomaticCheckpoints(DbConnection writer)
+    {
+        await using var pragma = writer.CreateCommand();
+        pragma.CommandText = "PRAGMA wal_autocheckpoint = 0";
+        await pragma.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>SQLite's own default, for a connection that goes back to the pool.</summary>
+    public static async Task RestoreAutomaticCheckpoints(DbConnection connection)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA wal_autocheckpoint = 1000";
+        await pragma.ExecuteNonQueryAsync();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled) return;
+        DbConnection? connection = null;
+        try
+        {
+            while (await wake.Reader.WaitToReadAsync(stoppingToken))
+            {
+                wake.Reader.TryRead(out _);
+                try
+                {
+                    connection ??= await database.OpenAsync(stoppingToken);
+                    var wal = await CheckpointAsync(connection);
+                    if (wal.LogPages > RestartAbovePages) restartDue = true;
+                    logger.LogDebug("WAL checkpoint: {Pages} pages in the WAL, {Copied} copied", wal.LogPages, wal.CheckpointedPages);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Nothing is lost: the WAL keeps every commit; the next pass tries again.
+                    logger.LogWarning(e, "WAL checkpoint failed; trying again later");
+                    if (connection is not null) await connection.DisposeAsync();
+                    connection = null;
+                }
+                await Task.Delay(Interval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>What a checkpoint left: pages in the WAL and how many of them are in the database file.</summary>
+    public readonly record struct WalState(long LogPages, long CheckpointedPages);
+
+    /// <summary>Copies what it can of the WAL back into the database file without waiting for the writer or readers.</summary>
+    public static async Task<WalState> CheckpointAsync(DbConnection connection) => (await RunAsync(connection, "PASSIVE")).State;
+
+    /// <summary>
+    /// Run by the writer on its own connection between groups: when the last passive pass found the WAL
+    /// over <see cref="RestartAbovePages"/>, finish copying it back and start it over. A reader still
+    /// reading from the WAL makes it give up after a moment (the WAL cannot start over under it); the
+    /// next pass asks again.
+    /// </summary>
+    public async Task RestartIfDueAsync(DbConnection writer)
+    {
+        if (!restartDue) return;
+        restartDue = false;
+        await SetBusyTimeoutAsync(writer, RestartWaitMs);
+        try
+        {
+            var (busy, state) = await RunAsync(writer, "RESTART");
+            if (busy) logger.LogDebug("WAL restart put off: a reader is still on {Pages} pages of it", state.LogPages);
+        }
+        finally
+        {
+            await SetBusyTimeoutAsync(writer, Database.BusyTimeoutMs);
+        }
+    }
+
+    /// <summary>How long the writer waits for readers to leave the WAL before putting the restart off.</summary>
+    const int RestartWaitMs = 50;
+
+    /// <summary>Copies the whole WAL back and starts it over (the writer's connection; waits for readers).</summary>
+    public static async Task<WalState> RestartAsync(DbConnection writer)
+    {
+        var (busy, state) = await RunAsync(writer, "RESTART");
+        if (busy) throw new SqliteException("The WAL could not start over: a reader is still on it", 5);
+        return state;
+    }
+
+    static async Task SetBusyTimeoutAsync(DbConnection connection, int milliseconds)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA busy_timeout = {milliseconds}";
+        await pragma.ExecuteNonQueryAsync();
+    }
+
+    static async Task<(bool Busy, WalState State)> RunAsync(DbConnection connection, string mode)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode})";
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return (false, default);
+        // Columns: busy (1 when a RESTART could not finish), pages in the WAL, pages copied back.
+        return (reader.GetInt64(0) != 0, new WalState(reader.GetInt64(1), reader.GetInt64(2)));
+    }
+}
