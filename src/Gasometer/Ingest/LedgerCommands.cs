@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Gasometer.Storage;
+using Gasometer.Time;
 
 namespace Gasometer.Ingest;
 
@@ -116,6 +117,30 @@ sealed class LedgerCommands : IDisposable
         var runs = new List<RunState>();
         while (await reader.ReadAsync()) runs.Add(ReadRun(reader));
         return runs;
+    }
+
+    const string StoredSnapshotSql = """
+        SELECT session_id, role, worker, rig, cost_nanos, ended_at_ns, utc_offset_min, input_tokens, output_tokens,
+            cache_read_tokens, cache_create_tokens, model, duration_sec, beads_closed, source, cost_origin, computed_cost_nanos
+        FROM snapshots WHERE session_id = @session_id AND ended_at_ns = @ended_at_ns
+        """;
+
+    /// <summary>The snapshot stored for the session at that time, as it was sent (null when there is none).</summary>
+    public async Task<CostSnapshot?> StoredSnapshotAsync(string sessionId, long endedAtNs)
+    {
+        var cmd = Query(StoredSnapshotSql, "session_id", "ended_at_ns");
+        cmd.Parameters[0].Value = sessionId;
+        cmd.Parameters[1].Value = endedAtNs;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        long? L(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
+        string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        return new CostSnapshot(reader.GetString(0), reader.GetString(1), S(2), S(3), reader.GetInt64(4),
+            new Instant(reader.GetInt64(5), (short)reader.GetInt64(6)), L(7), L(8), L(9), L(10), S(11), L(12), L(13), reader.GetString(14))
+        {
+            CostOrigin = reader.GetString(15),
+            ComputedCostNanos = L(16),
+        };
     }
 
     /// <summary>A runs row in <see cref="SnapshotStore.RunColumns"/> order.</summary>

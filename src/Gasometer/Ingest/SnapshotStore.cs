@@ -45,6 +45,11 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
             var (latestRun, latest) = states.GetValueOrDefault(sessionId);
             if (latest is null || incoming[0].EndedAt.UnixNanos > latest)
                 await AppendAsync(commands, latestRun, incoming, nowNanos, rollup, accepted);
+            else if (await ResentUnchangedAsync(commands, incoming, latest.Value) is { } firstNew)
+            {
+                // What is already stored stays as it is; anything newer appends as usual.
+                if (firstNew < incoming.Count) await AppendAsync(commands, latestRun, incoming[firstNew..], nowNanos, rollup, accepted);
+            }
             else
                 await RecomputeAsync(connection, tx, commands, sessionId, incoming, nowNanos, rollup, accepted);
         }
@@ -78,6 +83,26 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
             long id = await commands.UpsertSnapshotAsync(s, p, now);
             accepted.Add(new AcceptedSnapshot(id, s, p, RunCost(cursor, p.RunNo)));
         }
+    }
+
+    /// <summary>Beyond this many, reading the whole session once is cheaper than looking each snapshot up.</summary>
+    const int MaxResentLookups = 64;
+
+    /// <summary>
+    /// A retry (the hook re-sending what was already accepted) is the common way to reach a stored time.
+    /// When every incoming snapshot up to the session's latest is stored exactly as it arrives, nothing
+    /// about the session changes: returns where the newer snapshots start, found by point lookups instead
+    /// of reading and replaying the whole session. Null when any of them is new or different.
+    /// </summary>
+    static async Task<int?> ResentUnchangedAsync(LedgerCommands commands, List<CostSnapshot> incoming, long latest)
+    {
+        int firstNew = 0;
+        while (firstNew < incoming.Count && incoming[firstNew].EndedAt.UnixNanos <= latest) firstNew++;
+        if (firstNew > MaxResentLookups) return null;
+        for (int i = 0; i < firstNew; i++)
+            if (await commands.StoredSnapshotAsync(incoming[i].SessionId, incoming[i].EndedAt.UnixNanos) != incoming[i])
+                return null;
+        return firstNew;
     }
 
     static async Task RecomputeAsync(DbConnection c, DbTransaction tx, LedgerCommands commands, string sessionId, List<CostSnapshot> incoming,
