@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -72,10 +73,23 @@ public abstract class PreparedStatement : IDisposable
                 long l => raw.sqlite3_bind_int64(statement, index, l),
                 int i => raw.sqlite3_bind_int64(statement, index, i),
                 short s => raw.sqlite3_bind_int64(statement, index, s),
-                string text => raw.sqlite3_bind_text(statement, index, text),
+                string text => BindText(index, text),
                 _ => throw new ArgumentException($"A {value.GetType().Name} cannot be bound here.", nameof(value)),
             };
             SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        /// <summary>
+        /// The text as UTF-8 from a buffer on the stack (SQLite copies it): SQLitePCL's string overload
+        /// allocates a new array for every value, a fifth of the cost of inserting a snapshot row.
+        /// </summary>
+        int BindText(int index, string text)
+        {
+            const int StackLimit = 1024;
+            int most = Encoding.UTF8.GetMaxByteCount(text.Length);
+            Span<byte> utf8 = most <= StackLimit ? stackalloc byte[StackLimit] : new byte[most];
+            int length = Encoding.UTF8.GetBytes(text, utf8);
+            return raw.sqlite3_bind_text(statement, index, utf8[..length]);
         }
 
         public override Task<object?> ExecuteScalarAsync()
