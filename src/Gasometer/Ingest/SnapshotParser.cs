@@ -20,7 +20,40 @@ public static class SnapshotParser
     const long MaxTokenCount = 1_000_000_000_000_000; // 1e15: far above any session, far below overflow
     const long MaxSmallCount = int.MaxValue;
 
-    static readonly string[] TokenFields = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens"];
+    /// <summary>
+    /// The known fields of one event, read in a single pass over its properties (a dictionary of every
+    /// property was a good part of parsing a batch). A null counts as absent; when a name repeats, its
+    /// last non-null value wins; unknown names are skipped.
+    /// </summary>
+    struct Fields
+    {
+        public JsonElement? SessionId, Role, Worker, Rig, Model, CostUsd, EndedAt;
+        public JsonElement? InputTokens, OutputTokens, CacheReadTokens, CacheCreateTokens, DurationSec, BeadsClosed;
+
+        public static Fields Of(JsonElement body)
+        {
+            var f = new Fields();
+            foreach (var property in body.EnumerateObject())
+            {
+                var value = property.Value;
+                if (value.ValueKind == JsonValueKind.Null) continue;
+                if (property.NameEquals("session_id"u8)) f.SessionId = value;
+                else if (property.NameEquals("role"u8)) f.Role = value;
+                else if (property.NameEquals("cost_usd"u8)) f.CostUsd = value;
+                else if (property.NameEquals("ended_at"u8)) f.EndedAt = value;
+                else if (property.NameEquals("worker"u8)) f.Worker = value;
+                else if (property.NameEquals("rig"u8)) f.Rig = value;
+                else if (property.NameEquals("model"u8)) f.Model = value;
+                else if (property.NameEquals("input_tokens"u8)) f.InputTokens = value;
+                else if (property.NameEquals("output_tokens"u8)) f.OutputTokens = value;
+                else if (property.NameEquals("cache_read_tokens"u8)) f.CacheReadTokens = value;
+                else if (property.NameEquals("cache_create_tokens"u8)) f.CacheCreateTokens = value;
+                else if (property.NameEquals("duration_sec"u8)) f.DurationSec = value;
+                else if (property.NameEquals("beads_closed"u8)) f.BeadsClosed = value;
+            }
+            return f;
+        }
+    }
 
     /// <summary>
     /// Validates one event. With a price table, an event that leaves out cost_usd but names its model
@@ -34,26 +67,23 @@ public static class SnapshotParser
             return null;
         }
 
-        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in body.EnumerateObject())
-            if (property.Value.ValueKind != JsonValueKind.Null) fields[property.Name] = property.Value;
-
+        var fields = Fields.Of(body);
         int before = problems.Count;
-        var sessionId = RequiredText(fields, "session_id", MaxIdLength, problems);
-        var role = RequiredText(fields, "role", MaxNameLength, problems);
-        var worker = OptionalText(fields, "worker", MaxNameLength, problems);
-        var rig = OptionalText(fields, "rig", MaxNameLength, problems);
-        var model = OptionalText(fields, "model", MaxNameLength, problems);
-        bool computeCost = prices is not null && !fields.ContainsKey("cost_usd") && model is not null
-            && TokenFields.Any(fields.ContainsKey);
-        var cost = computeCost ? 0 : Cost(fields, problems);
-        var endedAt = EndedAt(fields, problems);
-        var input = Count(fields, "input_tokens", MaxTokenCount, problems);
-        var output = Count(fields, "output_tokens", MaxTokenCount, problems);
-        var cacheRead = Count(fields, "cache_read_tokens", MaxTokenCount, problems);
-        var cacheCreate = Count(fields, "cache_create_tokens", MaxTokenCount, problems);
-        var duration = Count(fields, "duration_sec", MaxSmallCount, problems);
-        var beads = Count(fields, "beads_closed", MaxSmallCount, problems);
+        var sessionId = RequiredText(fields.SessionId, "session_id", MaxIdLength, problems);
+        var role = RequiredText(fields.Role, "role", MaxNameLength, problems);
+        var worker = OptionalText(fields.Worker, "worker", MaxNameLength, problems);
+        var rig = OptionalText(fields.Rig, "rig", MaxNameLength, problems);
+        var model = OptionalText(fields.Model, "model", MaxNameLength, problems);
+        bool computeCost = prices is not null && fields.CostUsd is null && model is not null
+            && (fields.InputTokens ?? fields.OutputTokens ?? fields.CacheReadTokens ?? fields.CacheCreateTokens) is not null;
+        var cost = computeCost ? 0 : Cost(fields.CostUsd, problems);
+        var endedAt = EndedAt(fields.EndedAt, problems);
+        var input = Count(fields.InputTokens, "input_tokens", MaxTokenCount, problems);
+        var output = Count(fields.OutputTokens, "output_tokens", MaxTokenCount, problems);
+        var cacheRead = Count(fields.CacheReadTokens, "cache_read_tokens", MaxTokenCount, problems);
+        var cacheCreate = Count(fields.CacheCreateTokens, "cache_create_tokens", MaxTokenCount, problems);
+        var duration = Count(fields.DurationSec, "duration_sec", MaxSmallCount, problems);
+        var beads = Count(fields.BeadsClosed, "beads_closed", MaxSmallCount, problems);
         if (problems.Count > before) return null;
 
         var snapshot = new CostSnapshot(sessionId!, role!, worker, rig, cost!.Value, endedAt!.Value,
@@ -80,23 +110,23 @@ public static class SnapshotParser
         return s with { CostNanos = nanos, CostOrigin = CostOrigin.Computed, ComputedCostNanos = nanos };
     }
 
-    static string? RequiredText(Dictionary<string, JsonElement> fields, string name, int maxLength, List<ValidationDetail> problems)
+    static string? RequiredText(JsonElement? field, string name, int maxLength, List<ValidationDetail> problems)
     {
-        if (!fields.ContainsKey(name))
+        if (field is null)
         {
             problems.Add(new(name, "is required"));
             return null;
         }
         int before = problems.Count;
-        var text = OptionalText(fields, name, maxLength, problems);
+        var text = OptionalText(field, name, maxLength, problems);
         if (text is null && problems.Count == before)
             problems.Add(new(name, "must not be empty"));
         return text;
     }
 
-    static string? OptionalText(Dictionary<string, JsonElement> fields, string name, int maxLength, List<ValidationDetail> problems)
+    static string? OptionalText(JsonElement? field, string name, int maxLength, List<ValidationDetail> problems)
     {
-        if (!fields.TryGetValue(name, out var value)) return null;
+        if (field is not { } value) return null;
         if (value.ValueKind != JsonValueKind.String)
         {
             problems.Add(new(name, "must be a string"));
@@ -121,9 +151,9 @@ public static class SnapshotParser
         return text.Length == 0 ? null : text;
     }
 
-    static long? Cost(Dictionary<string, JsonElement> fields, List<ValidationDetail> problems)
+    static long? Cost(JsonElement? field, List<ValidationDetail> problems)
     {
-        if (!fields.TryGetValue("cost_usd", out var value))
+        if (field is not { } value)
         {
             problems.Add(new("cost_usd", "is required"));
             return null;
@@ -142,9 +172,9 @@ public static class SnapshotParser
         return Usd.ToNanos(dollars);
     }
 
-    static Instant? EndedAt(Dictionary<string, JsonElement> fields, List<ValidationDetail> problems)
+    static Instant? EndedAt(JsonElement? field, List<ValidationDetail> problems)
     {
-        if (!fields.TryGetValue("ended_at", out var value))
+        if (field is not { } value)
         {
             problems.Add(new("ended_at", "is required"));
             return null;
@@ -185,9 +215,9 @@ public static class SnapshotParser
         }
     }
 
-    static long? Count(Dictionary<string, JsonElement> fields, string name, long max, List<ValidationDetail> problems)
+    static long? Count(JsonElement? field, string name, long max, List<ValidationDetail> problems)
     {
-        if (!fields.TryGetValue(name, out var value)) return null;
+        if (field is not { } value) return null;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var count) || count < 0 || count > max)
         {
             problems.Add(new(name, $"must be a non-negative integer no larger than {max}"));

@@ -62,4 +62,28 @@ public sealed class BatchTests
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Equal(0, (await StoredState.ReadAsync(server.Service<Database>())).SnapshotCount);
     }
+
+    [Fact]
+    public async Task EveryBadElementOfABatchGetsItsOwnDetailsFieldByFieldAndRepeatedNamesKeepTheLastValue()
+    {
+        await using var db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var server = await GasometerServer.StartAsync(db);
+        string[] items =
+        [
+            // 0: a repeated name keeps its last value; a later null does not undo an earlier value
+            """{"session_id":"a","session_id":"b","session_id":null,"role":"crew","cost_usd":1,"cost_usd":2,"ended_at":"2026-03-07T10:00:00Z","worker":null}""",
+            """{"session_id":7,"role":" ","cost_usd":"1","ended_at":"yesterday","input_tokens":-1,"output_tokens":1.5,"beads_closed":3000000000}""",
+            """{"ro\u006ce":"crew","session_id":"c","ended_at":"2026-03-07T10:00:00Z","cost_usd":1e400,"unknown":[1,2]}""",
+            """["not","an","object"]""",
+            """{"session_id":"d","role":"crew","cost_usd":null,"ended_at":null,"rig":"\u0007","model":42}""",
+        ];
+        var response = await server.PostJsonAsync("/api/ingest/batch", "[" + string.Join(",", items) + "]");
+
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal("""
+            {"status":"ingested","accepted":1,"rejected_count":4,"rejected":[{"index":1,"line":null,"details":[{"field":"session_id","message":"must be a string"},{"field":"role","message":"must not be empty"},{"field":"cost_usd","message":"must be a number"},{"field":"ended_at","message":"must be an RFC 3339 date-time such as 2026-03-07T09:12:44.5-05:00"},{"field":"input_tokens","message":"must be a non-negative integer no larger than 1000000000000000"},{"field":"output_tokens","message":"must be a non-negative integer no larger than 1000000000000000"},{"field":"beads_closed","message":"must be a non-negative integer no larger than 2147483647"}]},{"index":2,"line":null,"details":[{"field":"cost_usd","message":"must be a number"}]},{"index":3,"line":null,"details":[{"field":"body","message":"must be a JSON object"}]},{"index":4,"line":null,"details":[{"field":"rig","message":"must not contain control characters"},{"field":"model","message":"must be a string"},{"field":"cost_usd","message":"is required"},{"field":"ended_at","message":"is required"}]}]}
+            """, await response.Content.ReadAsStringAsync());
+        var state = await StoredState.ReadAsync(server.Service<Database>());
+        Assert.Equal([("b", 1L, 2_000_000_000L)], state.Runs);
+    }
 }
