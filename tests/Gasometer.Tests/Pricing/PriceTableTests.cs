@@ -36,6 +36,17 @@ public sealed class PriceTableTests
         // 1 + 150,000 + 50,000 = 200,001 prompt tokens: 1 x 6 + 1 x 22.50 + 150,000 x 7.50 + 50,000 x 0.60 per million
         Assert.Equal(1_155_028_500, Usd("claude-sonnet-4-5", new TokenUsage(1, 1, 150_000, 0, 50_000)));
 
+    [Theory]
+    // 300,000 input tokens: at the long-context rate ($10 and $6 per million) until 2026-03-12, then
+    // standard ($5 and $3) from 2026-03-13, when the 1M window became generally available without a premium.
+    [InlineData("claude-opus-4-6", "2026-03-12T23:59:59Z", 3_000_000_000)]
+    [InlineData("claude-opus-4-6", "2026-03-13T00:00:00Z", 1_500_000_000)]
+    [InlineData("claude-sonnet-4-6", "2026-03-12T12:00:00Z", 1_800_000_000)]
+    [InlineData("claude-sonnet-4-6", "2026-03-14T12:00:00Z", 900_000_000)]
+    public void Opus46AndSonnet46DroppedTheLongContextPremiumOn13March2026(string model, string at, long nanos) =>
+        Assert.Equal(nanos, PriceTable.Default.Price(model, DateTimeOffset.Parse(at).ToUnixTimeMilliseconds() * 1_000_000,
+            new TokenUsage(300_000, 0, 0, 0, 0)).Nanos);
+
     [Fact]
     public void RunningTotalsNeverTakeTheLongContextTier() =>
         // A hook's totals add up many requests: 300,000 input at the standard 3 per million.
@@ -131,7 +142,7 @@ public sealed class PriceTableTests
         Assert.Equal(123_001, table.Price("lab-one", March2026, new TokenUsage(1_000, 1_000, 0, 0, 0)).Nanos);
         // The rest of the built-in table is untouched.
         Assert.Equal(5_000_000_000, table.Price("claude-opus-4-5", March2026, usage).Nanos);
-        Assert.Equal("2026-03-15+team-2026-03", table.Version);
+        Assert.Equal("2026-03-15.1+team-2026-03", table.Version);
     }
 
     [Theory]
@@ -152,7 +163,7 @@ public sealed class PriceTableTests
     [Fact]
     public void TheBuiltInTableNamesItsSourceAndEveryPeriodHasOne()
     {
-        Assert.Equal("2026-03-15", PriceTable.Default.Version);
+        Assert.Equal("2026-03-15.1", PriceTable.Default.Version);
         Assert.All(PriceTable.Default.Models, m => Assert.All(m.Periods, p => Assert.StartsWith("Anthropic pricing page", p.Source)));
     }
 
