@@ -31,6 +31,11 @@ public sealed class WalCheckpointer(Database database, IConfiguration configurat
 
     volatile bool restartDue;
 
+    // One checkpoint at a time in this process: SQLite answers a RESTART that meets a passive pass
+    // with SQLITE_BUSY, and under heavy ingest a pass is nearly always running, so the WAL never
+    // started over (8 GB after 3 million batch-ingested snapshots).
+    readonly SemaphoreSlim checkpointing = new(1, 1);
+
     readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Whether the writer should leave checkpoints to this service (SQLite only).</summary>
@@ -67,9 +72,8 @@ public sealed class WalCheckpointer(Database database, IConfiguration configurat
                 try
                 {
                     connection ??= await database.OpenAsync(stoppingToken);
-                    var wal = await CheckpointAsync(connection);
-                    if (wal.LogPages > RestartAbovePages) restartDue = true;
-                    logger.LogDebug("WAL checkpoint: {Pages} pages in the WAL, {Copied} copied", wal.LogPages, wal.CheckpointedPages);
+                    if (await PassAsync(connection, stoppingToken) is { } wal)
+                        logger.LogDebug("WAL checkpoint: {Pages} pages in the WAL, {Copied} copied", wal.LogPages, wal.CheckpointedPages);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -90,6 +94,26 @@ public sealed class WalCheckpointer(Database database, IConfiguration configurat
         }
     }
 
+    /// <summary>
+    /// One passive pass from the checkpointer's connection; notes when the WAL is due to start over.
+    /// Skipped (null) while a restart waits for the writer: a pass then would only be in its way.
+    /// </summary>
+    internal async Task<WalState?> PassAsync(DbConnection connection, CancellationToken ct)
+    {
+        if (restartDue) return null;
+        await checkpointing.WaitAsync(ct);
+        try
+        {
+            var wal = await CheckpointAsync(connection);
+            if (wal.LogPages > RestartAbovePages) restartDue = true;
+            return wal;
+        }
+        finally
+        {
+            checkpointing.Release();
+        }
+    }
+
     /// <summary>What a checkpoint left: pages in the WAL and how many of them are in the database file.</summary>
     public readonly record struct WalState(long LogPages, long CheckpointedPages);
 
@@ -105,16 +129,20 @@ public sealed class WalCheckpointer(Database database, IConfiguration configurat
     public async Task RestartIfDueAsync(DbConnection writer)
     {
         if (!restartDue) return;
-        restartDue = false;
-        await SetBusyTimeoutAsync(writer, RestartWaitMs);
+        // A pass still copying: the writer goes on, and restarts at its next group instead.
+        if (!checkpointing.Wait(0)) return;
         try
         {
+            restartDue = false;
+            await SetBusyTimeoutAsync(writer, RestartWaitMs);
             var (busy, state) = await RunAsync(writer, "RESTART");
             if (busy) logger.LogDebug("WAL restart put off: a reader is still on {Pages} pages of it", state.LogPages);
+            else logger.LogDebug("WAL started over after {Pages} pages", state.LogPages);
         }
         finally
         {
             await SetBusyTimeoutAsync(writer, Database.BusyTimeoutMs);
+            checkpointing.Release();
         }
     }
 

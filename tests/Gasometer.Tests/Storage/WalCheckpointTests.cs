@@ -3,6 +3,7 @@ using Gasometer.Ingest;
 using Gasometer.Storage;
 using Gasometer.Tests.Hosting;
 using Gasometer.Time;
+using Microsoft.Extensions.Configuration;
 
 namespace Gasometer.Tests.Storage;
 
@@ -53,6 +54,33 @@ public sealed class WalCheckpointTests
         // Every commit is there, whether read from the WAL or from the database file.
         await using var reader = await database.OpenAsync();
         Assert.Equal(800L, await reader.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM snapshots"));
+    }
+
+    [Fact]
+    public async Task OnceTheWalIsDueToStartOverPassesWaitForTheWritersRestart()
+    {
+        await using var db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var database = db.Open();
+        await Migrations.ApplyAsync(database);
+        var store = new SnapshotStore(database, RollupZones.UtcOnly);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Gasometer:WalRestartPages", "16")]).Build();
+        var checkpointer = new WalCheckpointer(database, configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<WalCheckpointer>.Instance);
+
+        await using var writer = await database.OpenAsync();
+        await WalCheckpointer.DisableAutomaticCheckpoints(writer);
+        await using var passes = await database.OpenAsync();
+        await WriteAsync(writer, store, 0, 100);
+
+        var first = await checkpointer.PassAsync(passes, CancellationToken.None);
+        Assert.True(first?.LogPages > 16, $"{first?.LogPages} pages in the WAL");
+        // Due to start over: a pass would hold the checkpoint lock the writer's RESTART needs, so none runs.
+        Assert.Null(await checkpointer.PassAsync(passes, CancellationToken.None));
+
+        await checkpointer.RestartIfDueAsync(writer);
+        await WriteAsync(writer, store, 100, 1);
+        var after = await checkpointer.PassAsync(passes, CancellationToken.None);
+        Assert.NotNull(after);
+        Assert.True(after.Value.LogPages < first!.Value.LogPages, $"WAL of {first.Value.LogPages} pages, then {after.Value.LogPages} after one commit");
     }
 
     [Fact]
