@@ -24,15 +24,18 @@ public sealed class LiveClient
     static long clientCount;
 
     readonly WebSocket socket;
+    readonly CorkedStream? connection;
     readonly Channel<FeedEvent> queue;
     readonly CancellationTokenSource stopping = new();
     readonly CancellationTokenSource abortSend = new();
     readonly Lock gate = new();
     (WebSocketCloseStatus Status, string Reason)? closeWith;
 
-    public LiveClient(WebSocket socket, int queueLimit, string remote)
+    /// <param name="connection">The stream under the socket when it can gather messages into one write; null sends each alone.</param>
+    public LiveClient(WebSocket socket, CorkedStream? connection, int queueLimit, string remote)
     {
         this.socket = socket;
+        this.connection = connection;
         QueueLimit = queueLimit;
         Name = $"#{Interlocked.Increment(ref clientCount)} ({remote})";
         queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(queueLimit)
@@ -104,11 +107,14 @@ public sealed class LiveClient
                         List<FeedEvent> missed;
                         await using (var c = await database.OpenAsync(ct))
                             missed = await FeedLog.ReadMissedAsync(c, seen, upTo.Value, replayLimit, ct);
-                        foreach (var e in missed)
+                        await GatheredAsync(async () =>
                         {
-                            if (stopping.IsCancellationRequested) break;
-                            await SendAsync(e.Message);
-                        }
+                            foreach (var e in missed)
+                            {
+                                if (stopping.IsCancellationRequested) break;
+                                await SendAsync(e.Message);
+                            }
+                        });
                     }
                     await SendQueuedAsync();
                 }
@@ -135,8 +141,26 @@ public sealed class LiveClient
     {
         var reader = queue.Reader;
         while (await reader.WaitToReadAsync(stopping.Token))
-            while (!stopping.IsCancellationRequested && reader.TryRead(out var e))
-                await SendAsync(e.Message);
+            await GatheredAsync(async () =>
+            {
+                // Everything queued since the last wake-up leaves in one socket write.
+                while (!stopping.IsCancellationRequested && reader.TryRead(out var e))
+                    await SendAsync(e.Message);
+            });
+    }
+
+    /// <summary>Runs <paramref name="send"/> with the connection corked, so its messages share one socket write.</summary>
+    async Task GatheredAsync(Func<Task> send)
+    {
+        connection?.Cork();
+        try
+        {
+            await send();
+        }
+        finally
+        {
+            if (connection is not null) await connection.UncorkAsync(abortSend.Token);
+        }
     }
 
     ValueTask SendAsync(byte[] message) =>

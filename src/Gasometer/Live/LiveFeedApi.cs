@@ -2,6 +2,7 @@ using System.Globalization;
 using Gasometer.Ingest;
 using Gasometer.Storage;
 using Gasometer.Web;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Gasometer.Live;
 
@@ -55,6 +56,12 @@ public static class LiveFeedApi
 
         // Pings keep idle connections open through proxies; a client that answers none within the
         // timeout is dropped, which also ends clients that stalled without closing.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path == "/ws/live" && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+                context.Features.Set<IHttpUpgradeFeature>(new CorkingUpgradeFeature(upgrade));
+            return next(context);
+        });
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.KeepAlive, KeepAliveTimeout = settings.KeepAlive });
         app.Map("/ws/live", Connect)
             .AddEndpointFilter<ReadAccess>()
@@ -76,7 +83,8 @@ public static class LiveFeedApi
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var client = new LiveClient(socket, settings.SendQueueLimit, context.Connection.RemoteIpAddress?.ToString() ?? "?");
+        var connection = (context.Features.Get<IHttpUpgradeFeature>() as CorkingUpgradeFeature)?.Stream;
+        var client = new LiveClient(socket, connection, settings.SendQueueLimit, context.Connection.RemoteIpAddress?.ToString() ?? "?");
         await client.ServeAsync(hub, database, settings.ReplayLimit, since, logger, context.RequestAborted);
         return Results.Empty;
     }
