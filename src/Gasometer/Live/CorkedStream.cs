@@ -39,7 +39,30 @@ public sealed class CorkedStream(Stream inner) : Stream
         }
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        // The common case, a frame gathered while corked, completes without an async state machine.
+        if (Volatile.Read(ref corked) && writing.Wait(0))
+        {
+            bool gathered = false;
+            try
+            {
+                if (corked && held.Length + buffer.Length < MaxHeldBytes)
+                {
+                    held.Write(buffer.Span);
+                    gathered = true;
+                }
+            }
+            finally
+            {
+                writing.Release();
+            }
+            if (gathered) return ValueTask.CompletedTask;
+        }
+        return WriteSlowlyAsync(buffer, ct);
+    }
+
+    async ValueTask WriteSlowlyAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct)
     {
         await writing.WaitAsync(ct);
         try
@@ -78,9 +101,14 @@ public sealed class CorkedStream(Stream inner) : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
-    public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
+    // The WebSocket flushes after every frame: while corked that would send what is held, one frame
+    // at a time, so it waits for the uncork, which writes and flushes everything.
+    public override Task FlushAsync(CancellationToken ct) => Volatile.Read(ref corked) ? Task.CompletedTask : inner.FlushAsync(ct);
 
-    public override void Flush() => inner.Flush();
+    public override void Flush()
+    {
+        if (!Volatile.Read(ref corked)) inner.Flush();
+    }
 
     public override bool CanRead => inner.CanRead;
     public override bool CanWrite => inner.CanWrite;

@@ -12,6 +12,14 @@ namespace Gasometer.Live;
 /// <summary>One message of the live feed: its id and the UTF-8 bytes every client is sent, built once.</summary>
 public sealed record FeedEvent(long Id, byte[] Message)
 {
+    byte[]? frame;
+
+    /// <summary>
+    /// The message as one WebSocket text frame, built once and written as it is to every client
+    /// (<see cref="WebSocketFrame"/>): framing it per client was a third of the feed's cost.
+    /// </summary>
+    public byte[] Frame => frame ??= WebSocketFrame.Text(Message); // two threads building it build the same bytes
+
     static readonly byte[] Head = """{"type":"cost_event","id":"""u8.ToArray();
     static readonly byte[] DataKey = ""","data":"""u8.ToArray();
 

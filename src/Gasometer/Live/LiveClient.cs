@@ -36,6 +36,9 @@ public sealed class LiveClient
     {
         this.socket = socket;
         this.connection = connection;
+        // Registered once rather than handing the token to every send: a cancelable token sends the
+        // WebSocket down its slow path, a measurable cost at 500,000 messages a second.
+        abortSend.Token.Register(socket.Abort);
         QueueLimit = queueLimit;
         Name = $"#{Interlocked.Increment(ref clientCount)} ({remote})";
         queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(queueLimit)
@@ -112,7 +115,7 @@ public sealed class LiveClient
                             foreach (var e in missed)
                             {
                                 if (stopping.IsCancellationRequested) break;
-                                await SendAsync(e.Message);
+                                await SendAsync(e);
                             }
                         });
                     }
@@ -145,7 +148,7 @@ public sealed class LiveClient
             {
                 // Everything queued since the last wake-up leaves in one socket write.
                 while (!stopping.IsCancellationRequested && reader.TryRead(out var e))
-                    await SendAsync(e.Message);
+                    await SendAsync(e);
             });
     }
 
@@ -163,8 +166,11 @@ public sealed class LiveClient
         }
     }
 
+    /// <summary>An event's frame, shared by all clients, goes to the connection as it is; between whole frames, so it never splits one of the WebSocket's own.</summary>
+    ValueTask SendAsync(FeedEvent e) => connection is not null ? connection.WriteAsync(e.Frame) : SendAsync(e.Message);
+
     ValueTask SendAsync(byte[] message) =>
-        socket.SendAsync(message.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, abortSend.Token);
+        socket.SendAsync(message.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
     /// <summary>
     /// Clients have nothing to say on this feed, but reading keeps pings answered and notices their
