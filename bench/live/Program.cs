@@ -21,6 +21,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "post") return await PostLoadAsync(args);
         var options = Options.Parse(args);
         ThreadPool.SetMinThreads(64, 64);
         var folder = Directory.CreateTempSubdirectory("gasometer-live-bench-").FullName;
@@ -49,7 +50,6 @@ public static class Program
         var memory = new MemorySampler(server.Id);
 
         long total = (long)options.Rate * options.Seconds;
-        var sentAt = new long[total + 1];
         var histogram = new long[Bins + 1];
         var clients = new FeedClient[options.Clients];
 
@@ -58,47 +58,29 @@ public static class Program
         for (int start = 0; start < clients.Length; start += 50)
         {
             var batch = Enumerable.Range(start, Math.Min(50, clients.Length - start))
-                .Select(async i => clients[i] = await FeedClient.ConnectAsync(address, sentAt, histogram));
+                .Select(async i => clients[i] = await FeedClient.ConnectAsync(address, histogram));
             await Task.WhenAll(batch);
         }
         Console.WriteLine($"Connected in {connectWatch.Elapsed.TotalSeconds:F1} s; server RSS {memory.Sample() / 1024 / 1024} MiB");
 
         // One warm-up event proves every client is registered before the clock starts.
-        await PostAsync(http, Event(0), sentAt, 0);
+        await PostAsync(http, 0);
         await UntilAsync(() => clients.All(c => c.Received >= 1), TimeSpan.FromSeconds(60), "warm-up event");
         Array.Clear(histogram);
         long idOffset = clients.Length == 0 ? 1 : clients[0].LastId; // the warm-up's feed id; event n then has id idOffset + n
 
         var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        Console.WriteLine($"Posting {options.Rate} events/s for {options.Seconds} s ...");
-        var postLatencies = new long[total + 1];
-        int postFailures = 0;
-        var posts = new List<Task>((int)total);
+        Console.WriteLine($"Posting {options.Rate} events/s for {options.Seconds} s from a separate process ...");
         var clock = Stopwatch.StartNew();
-        double serverCpuStart = CpuSeconds(server.Id), benchCpuStart = CpuSeconds(Environment.ProcessId);
-        long next = 1;
+        double serverCpuStart = CpuSeconds(server.Id), clientsCpuStart = CpuSeconds(Environment.ProcessId);
         using var sampling = new Timer(_ => memory.Sample(), null, 0, 1000);
-        while (next <= total)
-        {
-            long due = (long)(clock.Elapsed.TotalSeconds * options.Rate) + 1;
-            for (; next <= Math.Min(due, total); next++)
-            {
-                long n = next;
-                posts.Add(Task.Run(async () =>
-                {
-                    try { postLatencies[n] = await PostAsync(http, Event(n), sentAt, n); }
-                    catch (Exception) { Interlocked.Increment(ref postFailures); }
-                }));
-            }
-            await Task.Delay(1);
-        }
-        await Task.WhenAll(posts);
+        var load = await RunLoadGeneratorAsync(address, options);
         var postingTime = clock.Elapsed;
 
         long expected = total + 1;
         bool complete = await UntilAsync(() => clients.All(c => c.Received >= expected || c.Failed is not null), TimeSpan.FromSeconds(60), null);
         var drainTime = clock.Elapsed - postingTime;
-        double serverCpu = CpuSeconds(server.Id) - serverCpuStart, benchCpu = CpuSeconds(Environment.ProcessId) - benchCpuStart;
+        double serverCpu = CpuSeconds(server.Id) - serverCpuStart, clientsCpu = CpuSeconds(Environment.ProcessId) - clientsCpuStart;
         var wall = clock.Elapsed.TotalSeconds;
         memory.Sample();
 
@@ -113,33 +95,94 @@ public static class Program
         Console.WriteLine($"machine           {Environment.ProcessorCount} cores, 1-minute load average {loadBefore} at the start, {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end (other work on the machine included)");
         Console.WriteLine($"storage           {(options.Postgres is null ? "SQLite (synchronous=FULL)" : "PostgreSQL")}");
         Console.WriteLine($"clients           {options.Clients}");
-        Console.WriteLine($"events posted     {total} in {postingTime.TotalSeconds:F1} s ({total / postingTime.TotalSeconds:F0}/s), {postFailures} failed");
-        Console.WriteLine($"POST latency      p50 {Percentile(postLatencies.Skip(1), 0.50)} ms, p99 {Percentile(postLatencies.Skip(1), 0.99)} ms");
+        Console.WriteLine($"events posted     {load.Posted} in {load.Seconds:F1} s ({load.Posted / load.Seconds:F0}/s), {load.Failures} failed");
+        Console.WriteLine($"POST latency      p50 {load.P50} ms, p99 {load.P99} ms (measured by the load generator)");
         Console.WriteLine($"deliveries        {deliveries} of {expected * options.Clients} ({(complete ? "all arrived" : "INCOMPLETE")}, last {drainTime.TotalSeconds:F1} s after the last POST)");
         Console.WriteLine($"clients complete  {perfect} of {options.Clients} received every event once, in id order; {outOfOrder} out-of-order or repeated ids; {failed.Count} clients failed");
         Console.WriteLine($"ids               warm-up {idOffset}, last {lastIdSeen} (expected {idOffset + total})");
         Console.WriteLine($"ingest->client    p50 {HistogramPercentile(histogram, 0.50)} ms, p90 {HistogramPercentile(histogram, 0.90)} ms, p99 {HistogramPercentile(histogram, 0.99)} ms, p99.9 {HistogramPercentile(histogram, 0.999)} ms, max {HistogramPercentile(histogram, 1.0)} ms");
-        Console.WriteLine($"CPU               server {serverCpu:F1} s ({serverCpu / wall:F2} cores), clients+load generator {benchCpu:F1} s ({benchCpu / wall:F2} cores) over {wall:F1} s");
+        Console.WriteLine($"CPU               server {serverCpu:F1} s ({serverCpu / wall:F2} cores), clients {clientsCpu:F1} s ({clientsCpu / wall:F2} cores), load generator {load.CpuSeconds:F1} s ({load.CpuSeconds / wall:F2} cores) over {wall:F1} s");
         Console.WriteLine($"server memory     RSS peak {memory.PeakBytes / 1024 / 1024} MiB, at end {memory.LastBytes / 1024 / 1024} MiB (before clients {memory.FirstBytes / 1024 / 1024} MiB)");
         foreach (var reason in failed.GroupBy(f => f).Take(5)) Console.WriteLine($"  client failure x{reason.Count()}: {reason.Key}");
 
         foreach (var c in clients) c.Dispose();
-        return complete && perfect == options.Clients && postFailures == 0 ? 0 : 1;
+        return complete && perfect == options.Clients && load.Failures == 0 ? 0 : 1;
     }
 
-    /// <summary>Event n: one of 100 sessions, running totals that only grow, n itself as the worker.</summary>
-    static string Event(long n)
+    /// <summary>Event n: one of 100 sessions, running totals that only grow, "n@sent-timestamp" as the worker.</summary>
+    static string Event(long n, long sentAt)
     {
         long session = n % 100, step = n / 100 + 1;
         var endedAt = new DateTime(2026, 3, 7, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(n).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        return $$"""{"session_id":"bench-{{session}}","role":"polecat","worker":"{{n}}","rig":"bench","cost_usd":{{step * 0.0125m}},"input_tokens":{{step * 1000}},"output_tokens":{{step * 300}},"model":"claude-sonnet-4-5","ended_at":"{{endedAt}}"}""";
+        return $$"""{"session_id":"bench-{{session}}","role":"polecat","worker":"{{n}}@{{sentAt}}","rig":"bench","cost_usd":{{step * 0.0125m}},"input_tokens":{{step * 1000}},"output_tokens":{{step * 300}},"model":"claude-sonnet-4-5","ended_at":"{{endedAt}}"}""";
     }
 
-    static async Task<long> PostAsync(HttpClient http, string json, long[] sentAt, long n)
+    /// <summary>
+    /// The load generator runs as its own process, as the hooks of a real fleet would: in the clients'
+    /// process its requests waited behind a thousand receive loops, and POST latency measured that.
+    /// </summary>
+    static async Task<LoadResult> RunLoadGeneratorAsync(Uri address, Options options)
     {
-        var content = new StringContent(json, Encoding.UTF8, "application/json");
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var a in new[] { "post", address.ToString(), options.Rate.ToString(CultureInfo.InvariantCulture), options.Seconds.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(a);
+        using var poster = Process.Start(start) ?? throw new InvalidOperationException("Could not start the load generator");
+        string output = await poster.StandardOutput.ReadToEndAsync();
+        await poster.WaitForExitAsync();
+        var f = output.Trim().Split(' ');
+        if (poster.ExitCode != 0 || f.Length != 6) throw new InvalidOperationException("Load generator failed: " + output);
+        return new LoadResult(long.Parse(f[0], CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture),
+            double.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture),
+            long.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture));
+    }
+
+    sealed record LoadResult(long Posted, int Failures, double Seconds, long P50, long P99, double CpuSeconds);
+
+    /// <summary>LiveBench post URL RATE SECONDS: posts events 1..RATE*SECONDS at a steady rate, prints one line of figures.</summary>
+    static async Task<int> PostLoadAsync(string[] args)
+    {
+        var address = new Uri(args[1]);
+        int rate = int.Parse(args[2], CultureInfo.InvariantCulture), seconds = int.Parse(args[3], CultureInfo.InvariantCulture);
+        ThreadPool.SetMinThreads(64, 64);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        long total = (long)rate * seconds;
+        var latencies = new long[total + 1];
+        int failures = 0;
+        var posts = new List<Task>((int)total);
+        var clock = Stopwatch.StartNew();
+        double cpuStart = CpuSeconds(Environment.ProcessId);
+        long next = 1;
+        while (next <= total)
+        {
+            long due = (long)(clock.Elapsed.TotalSeconds * rate) + 1;
+            for (; next <= Math.Min(due, total); next++)
+            {
+                long n = next;
+                posts.Add(Task.Run(async () =>
+                {
+                    try { latencies[n] = await PostAsync(http, n); }
+                    catch (Exception) { Interlocked.Increment(ref failures); }
+                }));
+            }
+            await Task.Delay(1);
+        }
+        await Task.WhenAll(posts);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        double cpu = CpuSeconds(Environment.ProcessId) - cpuStart;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{total} {failures} {elapsed:F3} {Percentile(latencies.Skip(1), 0.50)} {Percentile(latencies.Skip(1), 0.99)} {cpu:F2}"));
+        return 0;
+    }
+
+    /// <summary>Posts event n, stamped with the moment it is sent (a monotonic clock all processes on the machine share).</summary>
+    static async Task<long> PostAsync(HttpClient http, long n)
+    {
         long start = Stopwatch.GetTimestamp();
-        Volatile.Write(ref sentAt[n], start);
+        var content = new StringContent(Event(n, start), Encoding.UTF8, "application/json");
         using var response = await http.PostAsync("/api/ingest", content);
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"POST answered {(int)response.StatusCode}");
         return (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -269,14 +312,12 @@ public static class Program
         static readonly byte[] WorkerKey = "\"worker\":\""u8.ToArray();
 
         readonly ClientWebSocket socket;
-        readonly long[] sentAt;
         readonly long[] histogram;
         long received;
 
-        FeedClient(ClientWebSocket socket, long[] sentAt, long[] histogram)
+        FeedClient(ClientWebSocket socket, long[] histogram)
         {
             this.socket = socket;
-            this.sentAt = sentAt;
             this.histogram = histogram;
         }
 
@@ -285,12 +326,12 @@ public static class Program
         public long OutOfOrder { get; private set; }
         public string? Failed { get; private set; }
 
-        public static async Task<FeedClient> ConnectAsync(Uri server, long[] sentAt, long[] histogram)
+        public static async Task<FeedClient> ConnectAsync(Uri server, long[] histogram)
         {
             var socket = new ClientWebSocket();
             var uri = new UriBuilder(server) { Scheme = "ws", Path = "/ws/live" }.Uri;
             await socket.ConnectAsync(uri, CancellationToken.None);
-            var client = new FeedClient(socket, sentAt, histogram);
+            var client = new FeedClient(socket, histogram);
             var buffer = new byte[4096];
             var first = await socket.ReceiveAsync(buffer, CancellationToken.None);
             var text = Encoding.UTF8.GetString(buffer, 0, first.Count);
@@ -333,10 +374,14 @@ public static class Program
             long id = NumberAfter(message, IdKey);
             if (LastId != 0 && id != LastId + 1) OutOfOrder++;
             LastId = id;
-            long n = NumberAfter(message, WorkerKey);
-            if (n > 0)
+            // The worker is "n@timestamp": the event's number, and when the load generator sent it.
+            int at = message.IndexOf(WorkerKey);
+            var worker = at < 0 ? default : message[(at + WorkerKey.Length)..];
+            int separator = worker.IndexOf((byte)'@');
+            if (separator > 0 && Utf8Parser.TryParse(worker[..separator], out long n, out _) && n > 0
+                && Utf8Parser.TryParse(worker[(separator + 1)..], out long sentAt, out _))
             {
-                long micros = (long)(Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[n]), now).TotalMicroseconds);
+                long micros = (long)(Stopwatch.GetElapsedTime(sentAt, now).TotalMicroseconds);
                 Interlocked.Increment(ref histogram[Math.Clamp(micros / MicrosPerBin, 0, Bins)]);
             }
             Interlocked.Increment(ref received);

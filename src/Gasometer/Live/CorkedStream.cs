@@ -82,6 +82,60 @@ public sealed class CorkedStream(Stream inner) : Stream
         }
     }
 
+    /// <summary>
+    /// The hub's write of whole frames in one socket write: completes at once when nothing else is
+    /// writing and Kestrel takes the bytes without waiting for the client, the common case.
+    /// </summary>
+    public ValueTask WriteFramesAsync(ReadOnlySpan<FeedEvent> events)
+    {
+        if (!writing.Wait(0)) return WriteFramesLaterAsync(events.ToArray());
+        ValueTask write;
+        try
+        {
+            foreach (var e in events) held.Write(e.Frame);
+            var bytes = held.GetBuffer().AsMemory(0, (int)held.Length);
+            held.SetLength(0);
+            write = inner.WriteAsync(bytes);
+        }
+        catch
+        {
+            writing.Release();
+            throw;
+        }
+        if (write.IsCompletedSuccessfully)
+        {
+            writing.Release();
+            return ValueTask.CompletedTask;
+        }
+        return ReleaseAfterAsync(write);
+    }
+
+    async ValueTask ReleaseAfterAsync(ValueTask write)
+    {
+        try
+        {
+            await write;
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    async ValueTask WriteFramesLaterAsync(FeedEvent[] events)
+    {
+        await writing.WaitAsync();
+        try
+        {
+            foreach (var e in events) held.Write(e.Frame);
+            await WriteHeldAsync(CancellationToken.None);
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
     async Task WriteHeldAsync(CancellationToken ct)
     {
         if (held.Length == 0) return;

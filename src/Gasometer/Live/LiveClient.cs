@@ -55,8 +55,60 @@ public sealed class LiveClient
     /// <summary>Events up to this id are not sent (the client has them already); set by the hub at registration.</summary>
     public long Floor { get; set; }
 
-    /// <summary>Queues an event without waiting. False means the queue is full: the client is too slow.</summary>
-    public bool Offer(FeedEvent e) => e.Id <= Floor || queue.Writer.TryWrite(e);
+    // Guards the hand-over between the hub writing straight to the connection and this client's own
+    // sender: events leave in id order whichever of the two sends them.
+    readonly Lock sending = new();
+
+    // True while the sender has sent everything and waits: the hub may then write to the connection
+    // itself. Waking 1,000 senders per fan-out put 1,000 items on the thread pool at once, and
+    // ingest requests queued behind them (the feed's p99); a write that Kestrel takes at once
+    // needs no other thread.
+    bool idle;
+
+    // The hub's write that Kestrel could not take at once (the client reads slowly); the sender
+    // finishes it before it sends anything queued after it.
+    Task? unfinished;
+
+    /// <summary>
+    /// Called by the hub, one page at a time in id order: written straight to the connection when the
+    /// client is idle and the write completes at once, otherwise queued without waiting. False means
+    /// the queue is full: the client is too slow.
+    /// </summary>
+    public bool Offer(ReadOnlySpan<FeedEvent> page)
+    {
+        while (page.Length > 0 && page[0].Id <= Floor) page = page[1..];
+        if (page.IsEmpty) return true;
+        lock (sending)
+        {
+            if (!idle || connection is null || stopping.IsCancellationRequested)
+            {
+                foreach (var e in page)
+                    if (!queue.Writer.TryWrite(e)) return stopping.IsCancellationRequested;
+                return true;
+            }
+            idle = false;
+        }
+        Task? left = null;
+        try
+        {
+            var write = connection.WriteFramesAsync(page);
+            if (!write.IsCompletedSuccessfully) left = write.AsTask();
+        }
+        catch (Exception e) when (IsConnectionEnd(e))
+        {
+            Stop(WebSocketCloseStatus.NormalClosure, "");
+            return true;
+        }
+        lock (sending)
+        {
+            if (left is null) idle = true;
+            else unfinished = left;
+        }
+        // Observed here so a connection that died under it raises no unobserved-task event; the
+        // receiving side notices the end and stops the client.
+        left?.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        return true;
+    }
 
     /// <summary>Ends the conversation with the given close frame; the first reason given wins.</summary>
     public void Stop(WebSocketCloseStatus status, string reason)
@@ -143,13 +195,21 @@ public sealed class LiveClient
     async Task SendQueuedAsync()
     {
         var reader = queue.Reader;
-        while (await reader.WaitToReadAsync(stopping.Token))
+        do
+        {
+            Task? before;
+            lock (sending) (before, unfinished) = (unfinished, null);
+            if (before is not null) await before;
             await GatheredAsync(async () =>
             {
                 // Everything queued since the last wake-up leaves in one socket write.
                 while (!stopping.IsCancellationRequested && reader.TryRead(out var e))
                     await SendAsync(e);
             });
+            // Only the hub queues, and only while this is false: with the queue empty it may write itself.
+            lock (sending) idle = reader.Count == 0 && unfinished is null;
+        }
+        while (await reader.WaitToReadAsync(stopping.Token));
     }
 
     /// <summary>Runs <paramref name="send"/> with the connection corked, so its messages share one socket write.</summary>

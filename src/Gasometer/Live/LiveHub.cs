@@ -171,12 +171,8 @@ public sealed class LiveHub(Database database, IngestFeed ingestFeed, IHostAppli
             delivered = fresh[^1].Id;
             // Client by client, so each sender finds the whole page queued when it wakes and sends it in one write.
             foreach (var client in clients)
-                foreach (var e in fresh)
-                    if (!client.Offer(e))
-                    {
-                        (overflowed ??= []).Add(client);
-                        break;
-                    }
+                if (!client.Offer(fresh))
+                    (overflowed ??= []).Add(client);
             if (overflowed is not null) clients = clients.Except(overflowed).ToArray();
         }
         if (overflowed is null) return;
