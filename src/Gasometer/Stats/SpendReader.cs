@@ -8,6 +8,9 @@ namespace Gasometer.Stats;
 /// <summary>Spend and token increments of one group (a bucket and/or a dimension value) in a range.</summary>
 public sealed record SpendRow(long Bucket, string Key, long Spend, long Input, long Output, long CacheRead, long CacheCreate, long Beads)
 {
+    /// <summary>Runs active in the group's day, read in the same scan when the rows come from day_rollup; 0 otherwise.</summary>
+    public long Runs { get; init; }
+
     public static SpendRow Sum(long bucket, string key, IEnumerable<SpendRow> rows)
     {
         long s = 0, i = 0, o = 0, r = 0, w = 0, b = 0;
@@ -105,11 +108,12 @@ public static class SpendReader
         var factor = q.Overlap switch { OverlapCounting.Once => "(1 - overlapped)", OverlapCounting.LeftOut => "overlapped", _ => null };
         var sql = $"SELECT {(byDay ? "day" : "CAST(0 AS BIGINT)")} AS day, {key} AS key, "
             + Sums(factor, q.Overlap, "spend_nanos", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "beads_closed")
+            + ", SUM(runs_active) AS runs"
             + $" FROM day_rollup WHERE {where} " + Group(byDay ? "day" : null, dimension);
-        var rows = await c.QueryAsync<(long Day, string Key, long? Spend, long? Input, long? Output, long? CacheRead, long? CacheCreate, long? Beads)>(sql, p);
+        var rows = await c.QueryAsync<(long Day, string Key, long? Spend, long? Input, long? Output, long? CacheRead, long? CacheCreate, long? Beads, long? Runs)>(sql, p);
         return rows.Where(r => r.Spend is not null)
             .Select(r => new SpendRow(byDay ? q.Zone.StartOf(DayRollup.Date(r.Day)) / SpendRollup.BucketNanos : 0, r.Key,
-                r.Spend ?? 0, r.Input ?? 0, r.Output ?? 0, r.CacheRead ?? 0, r.CacheCreate ?? 0, r.Beads ?? 0))
+                r.Spend ?? 0, r.Input ?? 0, r.Output ?? 0, r.CacheRead ?? 0, r.CacheCreate ?? 0, r.Beads ?? 0) { Runs = r.Runs ?? 0 })
             .ToList();
     }
 

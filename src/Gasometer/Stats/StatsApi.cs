@@ -1,3 +1,4 @@
+using Dapper;
 using Gasometer.Time;
 using Gasometer.Ingest;
 using Gasometer.Money;
@@ -72,18 +73,22 @@ public static class StatsApi
             var days = q.Zone.Days(from, to);
             var totals = new Dictionary<(int Day, string Key), (long Spend, long Sessions)>();
 
+            // Whole days come from day_rollup, which carries the runs active each day in the same rows:
+            // one scan instead of two (a year of a million runs: 0.39 s before).
+            bool runsRead = q.TryWholeDays(from, to, out _, out _);
             foreach (var row in await SpendReader.ReadAsync(database, c, q, from, to, groupBy, byBucket: true))
             {
                 int day = RunActivity.DayIndex(days, row.Bucket * SpendRollup.BucketNanos);
                 if (day < 0) continue;
                 var old = totals.GetValueOrDefault((day, row.Key));
-                totals[(day, row.Key)] = (checked(old.Spend + row.Spend), old.Sessions);
+                totals[(day, row.Key)] = (checked(old.Spend + row.Spend), old.Sessions + row.Runs);
             }
-            foreach (var ((day, key), sessions) in await RunActivity.PerDayAsync(database, c, q, from, to, groupBy, days))
-            {
-                var old = totals.GetValueOrDefault((day, key));
-                totals[(day, key)] = (old.Spend, old.Sessions + sessions);
-            }
+            if (!runsRead)
+                foreach (var ((day, key), sessions) in await RunActivity.PerDayAsync(database, c, q, from, to, groupBy, days))
+                {
+                    var old = totals.GetValueOrDefault((day, key));
+                    totals[(day, key)] = (old.Spend, old.Sessions + sessions);
+                }
 
             var data = totals.OrderBy(t => t.Key.Day).ThenBy(t => t.Key.Key, StringComparer.Ordinal)
                 .Select(t => new Dictionary<string, object?>
@@ -192,9 +197,21 @@ public static class StatsApi
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
             // The choices ignore the active filters: chips for the other values must stay visible.
             var unfiltered = q with { Roles = [], Rigs = [], Workers = [], Models = [], Sources = [], OverlapOverride = OverlapCounting.All };
+            static List<string> Present(IEnumerable<string> keys) => keys.Where(k => k.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+            if (unfiltered.TryWholeDays(from, to, out var firstDay, out var endDay))
+            {
+                // Whole days: every combination present in one scan of day_rollup, not one grouped sum per dimension.
+                var p = new DynamicParameters();
+                var combos = (await c.QueryAsync<(string Role, string Rig, string Worker, string Model, string Source)>(
+                    $"SELECT DISTINCT role, rig, worker, model, source FROM day_rollup WHERE {unfiltered.DayRangeSql(p, firstDay, endDay)}", p)).ToList();
+                return TypedResults.Ok(new
+                {
+                    roles = Present(combos.Select(x => x.Role)), rigs = Present(combos.Select(x => x.Rig)), workers = Present(combos.Select(x => x.Worker)),
+                    models = Present(combos.Select(x => x.Model)), sources = Present(combos.Select(x => x.Source)),
+                });
+            }
             async Task<List<string>> Values(string dimension) =>
-                (await SpendReader.ReadAsync(database, c, unfiltered, from, to, dimension, byBucket: false))
-                .Select(r => r.Key).Where(k => k.Length > 0).Order(StringComparer.Ordinal).ToList();
+                Present((await SpendReader.ReadAsync(database, c, unfiltered, from, to, dimension, byBucket: false)).Select(r => r.Key));
             return TypedResults.Ok(new
             {
                 roles = await Values("role"), rigs = await Values("rig"), workers = await Values("worker"), models = await Values("model"),
