@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 runs=${1:-1000000}
 rounds=${2:-5}
 existing=${3:-}
-[ -x /usr/bin/chromium ] || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq chromium >/dev/null; } || { echo "install chromium"; exit 1; }
+[ -x /usr/bin/chromium ] || { [ "$(id -u)" -eq 0 ] && { apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }; } >/dev/null; } || { echo "install chromium"; exit 1; }
 
 work=$(mktemp -d /tmp/gasometer-dash-bench.XXXXXX)
 pid=""
