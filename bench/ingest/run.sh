@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest benchmark (issue 2), run by hand: ./bench/ingest/run.sh [seconds] [connections]
 # - sustained single-event POST /api/ingest from wrk (a separate process) against the Release
-#   server on SQLite, beside a trivial Kestrel endpoint measured the same way in the same run;
+#   server on SQLite, beside a trivial Kestrel endpoint measured the same way in the same run,
+#   then at a steady 5,000 events/s for the latency target;
 # - durability: the server is killed with SIGKILL and every 201 must be in the database after;
 # - POST /api/ingest/batch with 10,000 events per request.
 set -euo pipefail
@@ -55,17 +56,27 @@ start_server() {
 start_server
 rss_before=$(ps -o rss= -p "${pids[-1]}")
 wrk_run http://127.0.0.1:5302 > "$work/ingest.txt"
+# The run above is as fast as the server answers, so its latency is that of a saturated server. The
+# target is a latency at a given rate: the same server, now warm, at a steady 5,000 events/s of
+# new sessions (events.lua spaces the requests on one schedule).
+echo "== gasometer: POST /api/ingest at a steady rate (${seconds}s)"
+RUN=2 RATE=5000 wrk -t1 -c64 -d"${seconds}s" --latency -s bench/ingest/events.lua http://127.0.0.1:5302 > "$work/paced.txt"
 rss_after=$(ps -o rss= -p "${pids[-1]}")
 kill -9 "${pids[-1]}" # a crash, not a clean stop: only what was committed survives
 
-reqs=$(grep -oE '^ +[0-9]+ requests in' "$work/ingest.txt" | grep -oE '[0-9]+')
-non2xx=$(grep -oE 'Non-2xx or 3xx responses: [0-9]+' "$work/ingest.txt" | grep -oE '[0-9]+$' || echo 0)
-accepted=$((reqs - ${non2xx:-0}))
+answered() { # wrk output file -> requests answered 2xx
+  local reqs non2xx
+  reqs=$(grep -oE '^ +[0-9]+ requests in' "$1" | grep -oE '[0-9]+')
+  non2xx=$(grep -oE 'Non-2xx or 3xx responses: [0-9]+' "$1" | grep -oE '[0-9]+$' || echo 0)
+  echo $((reqs - ${non2xx:-0}))
+}
+accepted=$(( $(answered "$work/ingest.txt") + $(answered "$work/paced.txt") ))
 start_server
 stored=$(sqlite3 "$work/bench.db" "SELECT COUNT(*) FROM snapshots")
 echo
 summary "$work/baseline.txt" "trivial Kestrel endpoint"
 summary "$work/ingest.txt" "gasometer POST /api/ingest"
+summary "$work/paced.txt" "  at a steady rate"
 base_rps=$(grep -oE 'Requests/sec: +[0-9.]+' "$work/baseline.txt" | grep -oE '[0-9.]+$')
 ing_rps=$(grep -oE 'Requests/sec: +[0-9.]+' "$work/ingest.txt" | grep -oE '[0-9.]+$')
 echo "ratio gasometer / trivial:    $(awk -v a="$ing_rps" -v b="$base_rps" 'BEGIN{printf "%.2f", a/b}')"
