@@ -149,8 +149,13 @@ public static class StatsApi
             var today = q.Zone.DateOf(now);
             long dayStart = q.Zone.StartOf(today), dayEnd = q.Zone.StartOf(today.AddDays(1));
             long todaySpend = (await SpendReader.ReadAsync(database, c, q, dayStart, now + 1, null, false)).Sum(r => r.Spend);
+            // The average of the 30 days before today, over the days since spend first appeared in
+            // them: a fleet that started five days ago averages over five days, not thirty.
             long monthBack = q.Zone.StartOf(today.AddDays(-30));
-            long previous30 = (await SpendReader.ReadAsync(database, c, q, monthBack, dayStart, null, false)).Sum(r => r.Spend);
+            var previous = (await SpendReader.ReadAsync(database, c, q, monthBack, dayStart, null, byBucket: true)).Where(r => r.Spend != 0).ToList();
+            long previous30 = previous.Sum(r => r.Spend);
+            int daysWithHistory = previous.Count == 0 ? 30
+                : Math.Clamp(today.DayNumber - q.Zone.DateOf(previous.Min(r => r.Bucket) * SpendRollup.BucketNanos).DayNumber, 1, 30);
             decimal burn = Usd.FromNanos(lastHour);
             decimal remainingHours = (decimal)(dayEnd - now) / hour;
             var thresholds = configuration.GetSection("Gasometer:BurnGauge");
@@ -160,7 +165,7 @@ public static class StatsApi
                 burn_rate_usd_per_hour = burn,
                 today_usd = Usd.FromNanos(todaySpend),
                 projected_today_usd = Math.Round(Usd.FromNanos(todaySpend) + burn * remainingHours, 6),
-                daily_average_usd = Math.Round(Usd.FromNanos(previous30) / 30m, 6),
+                daily_average_usd = Math.Round(Usd.FromNanos(previous30) / daysWithHistory, 6),
                 thresholds = new
                 {
                     yellow_usd = thresholds.GetValue("YellowUsd", 10m),

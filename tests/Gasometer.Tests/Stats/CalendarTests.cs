@@ -89,6 +89,29 @@ public sealed class CalendarTests
     }
 
     [Theory, BothEngines]
+    public async Task DailyAverageIsOverTheDaysSinceSpendBeganWithinTheLastThirty(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var server = await GasometerServer.StartAtAsync(db, new DateTimeOffset(2026, 7, 15, 12, 30, 0, TimeSpan.Zero));
+        async Task<decimal> AverageAsync(string tz) =>
+            JsonDocument.Parse(await server.GetStringAsync("/api/stats/hourly?tz=" + tz)).RootElement.GetProperty("daily_average_usd").GetDecimal();
+
+        await server.PostAllAsync([
+            Event("old", 100, "2026-06-01T12:00:00Z"), // 44 days back: outside the 30
+            Event("a", 30, "2026-06-25T12:00:00Z"),    // spend begins 20 days before today
+            Event("b", 30, "2026-07-14T12:00:00Z"),
+            Event("today", 7, "2026-07-15T09:00:00Z"), // today is not part of the average
+        ]);
+        // UTC is rolled up by day; New York is read from 15-minute buckets: both say $60 over 20 days.
+        Assert.Equal(3m, await AverageAsync("UTC"));
+        Assert.Equal(3m, await AverageAsync("America/New_York"));
+
+        await server.PostAllAsync([Event("c", 90, "2026-06-15T12:00:00Z")]); // the first of the 30 days
+        Assert.Equal(5m, await AverageAsync("UTC"));
+        Assert.Equal(5m, await AverageAsync("America/New_York"));
+    }
+
+    [Theory, BothEngines]
     public async Task HourlyBurnRateAndBeadsWithAFixedClock(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
@@ -99,9 +122,10 @@ public sealed class CalendarTests
             Event("x3", 2.25m, "2026-07-15T12:10:00Z", beads: 1),
             Event("x4", 60, "2026-07-10T09:00:00Z", role: "mayor", rig: null),
         ]);
-        // projected: 6.75 so far + 3.75 an hour for the 11.5 hours left of the day
+        // projected: 6.75 so far + 3.75 an hour for the 11.5 hours left of the day;
+        // daily average: the $60 of July 10 over the five days since spend began (10th to 14th)
         Assert.Equal("""
-            {"hours":[{"hour":"2026-07-15T10:00:00Z","total_usd":3},{"hour":"2026-07-15T11:00:00Z","total_usd":1.5},{"hour":"2026-07-15T12:00:00Z","total_usd":2.25}],"burn_rate_usd_per_hour":3.75,"today_usd":6.75,"projected_today_usd":49.875,"daily_average_usd":2,"thresholds":{"yellow_usd":10,"red_usd":25},"tz":"UTC"}
+            {"hours":[{"hour":"2026-07-15T10:00:00Z","total_usd":3},{"hour":"2026-07-15T11:00:00Z","total_usd":1.5},{"hour":"2026-07-15T12:00:00Z","total_usd":2.25}],"burn_rate_usd_per_hour":3.75,"today_usd":6.75,"projected_today_usd":49.875,"daily_average_usd":12,"thresholds":{"yellow_usd":10,"red_usd":25},"tz":"UTC"}
             """, await server.GetStringAsync("/api/stats/hourly?hours=3"));
         Assert.Equal("""
             {"by_role":[{"role":"mayor","total_usd":60,"beads_closed":0,"usd_per_bead":null},{"role":"polecat","total_usd":5.25,"beads_closed":3,"usd_per_bead":1.75},{"role":"witness","total_usd":1.5,"beads_closed":0,"usd_per_bead":null}],"by_rig":[{"rig":null,"total_usd":61.5,"beads_closed":0,"usd_per_bead":null},{"rig":"quarry","total_usd":5.25,"beads_closed":3,"usd_per_bead":1.75}]}
