@@ -69,7 +69,11 @@ public struct TranscriptLine
         }
         catch (InvalidOperationException)
         {
-            return false; // a token of the wrong kind where a count belongs
+            return false; // a token of the wrong kind where a text belongs
+        }
+        catch (FormatException)
+        {
+            return false; // a token count that is not one
         }
     }
 
@@ -135,8 +139,22 @@ public struct TranscriptLine
         }
     }
 
-    static long Count(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= 0 ? n : 0;
+    /// <summary>
+    /// Far above one API response (a context window is at most a few million tokens), and low enough
+    /// that no price or sum of them can overflow.
+    /// </summary>
+    const long MaxPerResponse = 10_000_000_000;
+
+    /// <summary>
+    /// A token count: absent or null is 0; anything but a whole number from 0 to <see cref="MaxPerResponse"/>
+    /// makes the line unreadable (skipped and reported), never a silent 0 that would under-count.
+    /// </summary>
+    static long Count(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return 0;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n is >= 0 and <= MaxPerResponse) return n;
+        throw new FormatException("a token count that is not a whole number from 0 to " + MaxPerResponse);
+    }
 
     static string? Text(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString() : null;

@@ -17,7 +17,9 @@ public static class SnapshotParser
 {
     const int MaxIdLength = 256;
     const int MaxNameLength = 128;
-    const long MaxTokenCount = 1_000_000_000_000_000; // 1e15: far above any session, far below overflow
+    // A trillion tokens in one session's running total is far beyond any real session, and low enough
+    // that sums over millions of runs stay within a long (a run's increments add up to its last total).
+    const long MaxTokenCount = 1_000_000_000_000;
     const long MaxSmallCount = int.MaxValue;
 
     /// <summary>

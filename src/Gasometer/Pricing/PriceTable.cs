@@ -140,7 +140,10 @@ public sealed class PriceTable
             tokenNanos *= multiplier;
         }
         decimal searchNanos = usage.WebSearches * WebSearchUsd * Usd.NanosPerDollar;
-        return PriceQuote.Of((long)decimal.Round(tokenNanos + searchNanos, 0, MidpointRounding.AwayFromZero), entry.Id);
+        decimal nanos = decimal.Round(tokenNanos + searchNanos, 0, MidpointRounding.AwayFromZero);
+        // Absurd token counts can price past what a long holds: saturate, so the caller's own
+        // ceiling (a snapshot's $1,000,000) rejects them rather than a conversion overflowing.
+        return PriceQuote.Of(nanos >= long.MaxValue ? long.MaxValue : (long)nanos, entry.Id);
     }
 
     /// <summary>Reads a table (the built-in file or a user's override) and checks it, naming the first problem found.</summary>

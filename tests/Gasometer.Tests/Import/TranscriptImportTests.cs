@@ -173,6 +173,35 @@ public sealed class TranscriptImportTests
     }
 
     [Fact]
+    public async Task ATokenCountThatIsNotAWholeNumberInRangeMakesItsLineSkippedAndReportedNotZero()
+    {
+        await using var db = await ImportFixture.CreateAsync();
+        var project = Directory.CreateDirectory(Path.Combine(db.Folder, "projects", "-home-dev-scratch")).FullName;
+        const string cwd = "/home/dev/scratch";
+        const string session = "bad0c0de-0000-4000-8000-000000000003";
+        string Line(string id, string output) =>
+            Assistant(id, "req_" + id, "claude-sonnet-4-5-20250929", "2026-03-10T10:00:0" + id[^1] + ".000Z", 100, 777, 0, 0, 0, cwd, session)
+                .Replace("\"output_tokens\":777", "\"output_tokens\":" + output);
+        File.WriteAllLines(Path.Combine(project, session + ".jsonl"),
+        [
+            Line("msg_1", "200"),                  // 100 x 3 + 200 x 15 per million = 0.0033
+            Line("msg_2", "-5"),
+            Line("msg_3", "1.5"),
+            Line("msg_4", "\"12\""),
+            Line("msg_5", "1e30"),
+            Line("msg_6", "10000000001"),         // more than any response can hold
+            Line("msg_7", "null"),                 // a null count is no count: 100 x 3 = 0.0003
+        ]);
+
+        var s = await db.ImportTranscriptsAsync(Path.Combine(db.Folder, "projects"));
+
+        Assert.Equal([2L, 3L, 4L, 5L, 6L], s.Skipped.Select(k => k.Line));
+        Assert.Equal(5, s.SkippedCount);
+        Assert.Equal(2, s.ApiCalls);
+        Assert.Equal(3_600_000, s.CostNanos);
+    }
+
+    [Fact]
     public async Task AnUnknownModelIsKeptUnpricedReportedAndNeverCountedAsZero()
     {
         await using var db = await ImportFixture.CreateAsync();

@@ -63,6 +63,20 @@ public sealed class IngestPricingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenCountsThatPricePastTheSnapshotCeilingAreRefusedNotAnError()
+    {
+        // The largest counts validation lets through, at Opus 4 rates: $90 million, over the $1,000,000 a snapshot may hold.
+        var (status, body) = await PostAsync("""
+            {"session_id":"huge","role":"crew","model":"claude-opus-4-20250514","input_tokens":1000000000000,
+             "output_tokens":1000000000000,"ended_at":"2026-03-10T15:00:00Z"}
+            """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("""{"error":"Invalid payload","details":[{"field":"cost_usd","message":"computed from the token counts exceeds 1000000"}]}""", body);
+        Assert.Empty(await RunsAsync());
+    }
+
+    [Fact]
     public async Task AnEventWithCostUsdIsStoredAsReportedAndAnsweredAsBefore()
     {
         var (status, body) = await PostAsync("""

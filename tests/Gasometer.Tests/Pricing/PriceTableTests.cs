@@ -17,6 +17,11 @@ public sealed class PriceTableTests
         Assert.Equal(146_850_000, Usd("claude-sonnet-4-5-20250929", new TokenUsage(1_200, 3_400, 15_000, 0, 120_000)));
 
     [Fact]
+    public void ACostPastWhatALongHoldsSaturatesInsteadOfOverflowing() =>
+        // 1e15 output tokens at $75 per million is $75 billion: more nano-dollars than a long holds.
+        Assert.Equal(long.MaxValue, Usd("claude-opus-4-20250514", new TokenUsage(0, 1_000_000_000_000_000, 0, 0, 0)));
+
+    [Fact]
     public void Opus45WithOneHourCacheWrites() =>
         // 50 x 5 + 1,800 x 25 + 20,000 x 10 + 150,000 x 0.50 per million
         Assert.Equal(320_250_000, Usd("claude-opus-4-5-20251101", new TokenUsage(50, 1_800, 0, 20_000, 150_000)));
