@@ -13,15 +13,48 @@ namespace Gasometer;
 
 public static class Program
 {
+    const string Usage = """
+        Usage: gasometer [SETTINGS]              run the server (http://localhost:3001 unless PORT or --urls say otherwise)
+               gasometer import costs [PATH]     import Gas Town's costs.jsonl
+               gasometer import transcripts [DIR]
+                                                 import Claude Code transcripts
+               gasometer demo [OPTIONS]          a server filled with a simulated Gas Town
+               gasometer simulate [OPTIONS]      write or post a simulated Gas Town's events
+        SETTINGS are ASP.NET Core command-line settings, e.g. --urls http://0.0.0.0:3001
+        --Gasometer:SqlitePath=data/gasometer.db --Gasometer:TimeZone=Europe/Berlin (see the README).
+        Each command takes --help.
+        """;
+
     public static async Task<int> Main(string[] args)
     {
         // Subcommands are recognised only by a literal first word, so a test host's --key=value
         // arguments always reach the web builder untouched.
         if (args.Length > 0 && args[0] == "import") return await ImportCommand.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] is "demo" or "simulate") return await Demo.FleetCommandLine.RunAsync(args);
-        var app = await BuildServerAsync(args);
-        await app.RunAsync();
-        return 0;
+        if (args.Length > 0 && args[0] is "--help" or "-h" or "-?" or "help")
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        // A first word that is neither a command nor a setting (--key value, key=value) is a typo:
+        // starting a server on it would look like success.
+        if (args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('='))
+        {
+            Console.Error.WriteLine($"gasometer: unknown command '{args[0]}'\n\n{Usage}");
+            return 2;
+        }
+        try
+        {
+            var app = await BuildServerAsync(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.Data.Common.DbException or PriceTableException)
+        {
+            // Bad settings, a taken port, a database that cannot be opened: one clear line, not a stack trace.
+            Console.Error.WriteLine($"gasometer: could not start: {e.Message}");
+            return 1;
+        }
     }
 
     /// <param name="customize">lets tests replace a service (the clock) before the app is built.</param>
@@ -49,9 +82,17 @@ public static class Program
         customize?.Invoke(builder);
 
         var app = builder.Build();
-        await Migrations.ApplyAsync(database);
-        await DayRollupBackfill.EnsureAsync(database, rollupZones, app.Logger);
         app.Logger.LogInformation("Storing data in {Database}", database.Description);
+        try
+        {
+            await Migrations.ApplyAsync(database);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // The bare message ("unable to open database file") does not say which database.
+            throw new InvalidOperationException($"{database.Description}: {e.Message}", e);
+        }
+        await DayRollupBackfill.EnsureAsync(database, rollupZones, app.Logger);
 
         app.UseJsonErrors();
         app.UseCors();

@@ -48,9 +48,27 @@ public static class FleetCommandLine
         else option.Required = true;
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is var n && (n < min || n > max)) r.AddError($"{option.Name} must be from {min} to {max}.");
+            if (TryValue<int>(r, out var n) && (n < min || n > max)) r.AddError($"{option.Name} must be from {min} to {max}.");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value for a range check; false when its text is not of the option's type, which
+    /// the parser reports by itself ("Cannot parse argument ..."): asking for the value then throws.
+    /// </summary>
+    static bool TryValue<T>(System.CommandLine.Parsing.OptionResult r, out T value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     static Option<ulong> SeedOption() => new("--seed")
@@ -87,7 +105,7 @@ public static class FleetCommandLine
         {
             Description = "Events per POST /api/ingest/batch request.",
             DefaultValueFactory = _ => DefaultPostBatch,
-            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > IngestApi.MaxBatchEvents) r.AddError($"--batch must be from 1 to {IngestApi.MaxBatchEvents}."); } },
+            Validators = { r => { if (TryValue<int>(r, out var n) && n is < 1 or > IngestApi.MaxBatchEvents) r.AddError($"--batch must be from 1 to {IngestApi.MaxBatchEvents}."); } },
         };
         var maxEvents = new Option<long?>("--max-events") { Description = "Stop after this many events (for benchmarks)." };
 
@@ -156,7 +174,7 @@ public static class FleetCommandLine
         var speed = new Option<double?>("--speed")
         {
             Description = "Simulated minutes per real second once the history is filled; default real time (1/60).",
-            Validators = { r => { if (r.GetValueOrDefault<double?>() is <= 0 or > 10_000) r.AddError("--speed must be above 0 and at most 10000."); } },
+            Validators = { r => { if (TryValue<double?>(r, out var n) && n is <= 0 or > 10_000) r.AddError("--speed must be above 0 and at most 10000."); } },
         };
         var database = new Option<string>("--db")
         {

@@ -43,6 +43,21 @@ public static class ImportCommand
         }
 
         await using var database = DatabaseSettings.FromConfiguration(configuration);
+        try
+        {
+            return await ImportAsync(words, configuration, prices, database, output, ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // "file is not a database" alone does not say which file.
+            await Console.Error.WriteLineAsync($"Cannot import into {database.Description}: {e.Message}");
+            return 1;
+        }
+    }
+
+    static async Task<int> ImportAsync(string[] words, IConfiguration configuration, PriceTable prices, Database database,
+        TextWriter output, CancellationToken ct)
+    {
         var zones = RollupZones.FromConfiguration(configuration);
         var progress = ReferenceEquals(output, Console.Out) ? ImportProgress.ForConsole() : ImportProgress.Silent;
 

@@ -50,6 +50,8 @@ public sealed class SimulateCommandTests : IDisposable
     [InlineData("--days", "-2", "--days must be from 1 to 36500.")]
     [InlineData("--zone", "Mars/Olympus", "--zone 'Mars/Olympus' is not a known IANA time zone.")]
     [InlineData("--end", "yesterday", "--end 'yesterday' is not an RFC 3339 date-time or a YYYY-MM-DD date.")]
+    [InlineData("--days", "abc", "Cannot parse argument 'abc' for option '--days'")]
+    [InlineData("--rigs", "1.5", "Cannot parse argument '1.5' for option '--rigs'")]
     public async Task SimulateRefusesBadOptionsAndWritesNothing(string option, string value, string message)
     {
         var path = Path.Combine(folder.FullName, "costs.jsonl");
