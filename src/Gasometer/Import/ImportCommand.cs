@@ -47,6 +47,11 @@ public static class ImportCommand
         {
             return await ImportAsync(words, configuration, prices, database, output, ct);
         }
+        catch (LedgerCeilingException e)
+        {
+            await Console.Error.WriteLineAsync($"Import stopped: its next write {e.Message}. What was stored before it is kept, and re-running adds nothing twice.");
+            return 1;
+        }
         catch (System.Data.Common.DbException e)
         {
             // "file is not a database" alone does not say which file.

@@ -191,6 +191,25 @@ sealed class LedgerCommands : IDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Adds a write's net change to ledger_totals; throws <see cref="LedgerCeilingException"/> when a total would pass the ceiling.</summary>
+    public async Task AddToTotalsAsync(long spend, Counters c)
+    {
+        var cmd = Command(LedgerTotals.AddSql, "spend", "input", "output", "cache_read", "cache_create", "beads", "ceiling");
+        Bind(cmd, spend, c.Input, c.Output, c.CacheRead, c.CacheCreate, c.Beads, LedgerTotals.Ceiling);
+        object? withinCeiling;
+        try
+        {
+            withinCeiling = await cmd.ExecuteScalarAsync();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == "22003") // bigint out of range: past the ceiling too
+        {
+            throw new LedgerCeilingException(e);
+        }
+        // SQLite answers 1 or 0 (a sum past a 64-bit integer turns into a real number there, still compared
+        // correctly); PostgreSQL answers a boolean.
+        if (withinCeiling is not (true or 1L)) throw new LedgerCeilingException();
+    }
+
     public async Task AddToRollupAsync(long bucket, string role, string rig, string worker, string model, string source,
         long spend, Counters c)
     {

@@ -11,6 +11,10 @@ public readonly record struct Counters(long Input, long Output, long CacheRead, 
     public static Counters operator +(Counters a, Counters b) =>
         new(a.Input + b.Input, a.Output + b.Output, a.CacheRead + b.CacheRead, a.CacheCreate + b.CacheCreate, a.Beads + b.Beads);
 
+    /// <summary>a + b, throwing <see cref="OverflowException"/> rather than wrapping.</summary>
+    public static Counters Checked(Counters a, Counters b) => checked(new(a.Input + b.Input, a.Output + b.Output,
+        a.CacheRead + b.CacheRead, a.CacheCreate + b.CacheCreate, a.Beads + b.Beads));
+
     public bool IsZero => this == default;
 
     /// <summary>A counter the snapshot leaves out keeps the run's previous value, so increments still add up to the last known total.</summary>

@@ -20,6 +20,8 @@ public sealed class SpendRollup(RollupZones zones)
 
     readonly Dictionary<Key, (long Spend, Counters Counters)> changes = [];
     readonly SourceOverlap overlap = new();
+    long netSpend;
+    Counters netCounters;
 
     public static long BucketOf(long unixNanos) => unixNanos / BucketNanos;
 
@@ -33,6 +35,8 @@ public sealed class SpendRollup(RollupZones zones)
         if (spend == 0 && counters.IsZero) return;
         var key = new Key(BucketOf(s.EndedAt.UnixNanos), s.Role, s.Rig ?? "", s.Worker ?? "", s.Model ?? "", s.Source);
         changes[key] = changes.TryGetValue(key, out var old) ? (checked(old.Spend + spend), old.Counters + counters) : (spend, counters);
+        netSpend = checked(netSpend + spend);
+        netCounters = Counters.Checked(netCounters, counters);
         overlap.Touch(key.AgentHour, s.Source, spend);
     }
 
@@ -52,6 +56,10 @@ public sealed class SpendRollup(RollupZones zones)
     /// <param name="lockAgentHour">Serializes writers of one agent-hour (PostgreSQL); null where one writer is the rule.</param>
     internal async Task FlushAsync(LedgerCommands commands, Func<AgentHour, Task>? lockAgentHour = null)
     {
+        // First, so that a write past the ceiling stops before any rollup row could overflow.
+        if (netSpend != 0 || !netCounters.IsZero) await commands.AddToTotalsAsync(netSpend, netCounters);
+        netSpend = 0;
+        netCounters = default;
         var hours = overlap.Touched();
         if (lockAgentHour is not null)
             foreach (var hour in hours) await lockAgentHour(hour);

@@ -19,14 +19,25 @@ public static class ErrorBodies
         TypedResults.Json(new { error = "Unauthorized" }, statusCode: StatusCodes.Status401Unauthorized);
 
     /// <summary>
-    /// 503 when the database cannot be reached (a client should retry later), 500 for any other
-    /// storage failure; the cause goes to the log, never to the client.
+    /// 503 when the database cannot be reached (a client should retry later), 400 for a write whose
+    /// amounts would pass the totals Gasometer can keep, 500 for any other storage failure; the cause
+    /// goes to the log, never to the client.
     /// </summary>
     public static async Task<IResult> OnStorageFailure(Func<Task<IResult>> action)
     {
         try
         {
             return await action();
+        }
+        // Amounts that are each valid but together pass what can be added up exactly: the request's
+        // fault, and nothing of it was stored.
+        catch (LedgerCeilingException e)
+        {
+            return InvalidPayload([new("body", e.Message)]);
+        }
+        catch (OverflowException)
+        {
+            return InvalidPayload([new("body", new LedgerCeilingException().Message)]);
         }
         // Only storage failures: a bug elsewhere must reach the error middleware, which logs it.
         catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException || Database.IsUnavailable(e))

@@ -19,6 +19,31 @@ public sealed class BatchTests
         Assert.Equal(10, state.Runs.Count);
     }
 
+    [Theory, BothEngines]
+    public async Task AmountsThatTogetherPassWhatCanBeAddedUpAreRefusedWholeAndEveryFigureStillAnswers(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var server = await GasometerServer.StartAsync(db);
+        // Each event is valid ($1,000,000 is a snapshot's most); a batch holds sessions from..from+count.
+        static string Million(int from, int count) => string.Join("\n", Enumerable.Range(from, count).Select(i =>
+            $$"""{"session_id":"big-{{i}}","role":"polecat","rig":"mint","cost_usd":1000000,"input_tokens":1000000000000,"ended_at":"2026-05-01T12:00:00Z"}"""));
+        const string refused = """{"error":"Invalid payload","details":[{"field":"body","message":"would take the stored totals past what Gasometer adds up exactly ($9,000,000,000, or 9e18 tokens of one type)"}]}""";
+        const string rigs = """{"data":[{"rig":"mint","total_usd":5000000000,"session_count":5000,"input_tokens":5000000000000000,"output_tokens":0,"cache_read_tokens":0,"cache_create_tokens":0}]}""";
+
+        Assert.Equal(201, (int)(await server.PostJsonAsync("/api/ingest/batch", Million(0, 5_000))).StatusCode);
+        // $5 billion stored: another $5 billion would pass the ceiling ($9 billion, just under what a 64-bit sum holds).
+        var second = await server.PostJsonAsync("/api/ingest/batch", Million(5_000, 5_000));
+        Assert.Equal((400, refused), ((int)second.StatusCode, await second.Content.ReadAsStringAsync()));
+        // $10 billion in one request passes even a 64-bit sum of the request alone.
+        var third = await server.PostJsonAsync("/api/ingest/batch", Million(10_000, 10_000));
+        Assert.Equal((400, refused), ((int)third.StatusCode, await third.Content.ReadAsStringAsync()));
+
+        Assert.Equal(rigs, await server.GetStringAsync("/api/stats/rigs?from=2026-05-01&to=2026-05-01"));
+        Assert.Equal(5_000_000_000_000_000_000, (await StoredState.ReadAsync(server.Service<Database>())).RollupSpendNanos);
+        foreach (var path in new[] { "roles", "models", "workers", "sources", "daily", "beads" })
+            await server.GetStringAsync($"/api/stats/{path}?from=2026-05-01&to=2026-05-01"); // asserts a 200
+    }
+
     [Fact]
     public async Task NdjsonBatchReportsEachBadLineByNumberAndStoresTheRest()
     {

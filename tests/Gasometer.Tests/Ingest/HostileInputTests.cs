@@ -79,12 +79,13 @@ public sealed class HostileInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TotalsBeyondWhatALongHoldsFailLoudlyAndStoreNothing()
+    public async Task TotalsBeyondWhatALongHoldsAreRefusedAndStoreNothing()
     {
         // 9,300 snapshots of $1,000,000 in one quarter-hour: $9.3 billion, past long.MaxValue nano-dollars.
         var events = Enumerable.Range(0, 9_300).Select(i => $$"""{"session_id":"big-{{i}}","role":"crew","rig":"bigrig","cost_usd":1000000,"ended_at":"2025-01-15T12:00:00Z"}""");
         var response = await server.PostJsonAsync("/api/ingest/batch", string.Join("\n", events));
-        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("would take the stored totals past what Gasometer adds up exactly", await response.Content.ReadAsStringAsync());
         Assert.Equal(0, (await StoredState.ReadAsync(server.Service<Database>())).SnapshotCount);
         Assert.Equal("""{"data":[]}""", await server.GetStringAsync("/api/stats/rigs"));
     }
