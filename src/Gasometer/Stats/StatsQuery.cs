@@ -115,7 +115,7 @@ public sealed record StatsQuery(
         {
             if (date.Year is < 1970 or > 2199)
             {
-                problems.Add(new(name, "must be between 1970 and 2199"));
+                problems.Add(new(name, "must be between 1970 and the end of 2199"));
                 return null;
             }
             return zone.StartOf(isEnd ? date.AddDays(1) : date);

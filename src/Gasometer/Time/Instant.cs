@@ -68,7 +68,7 @@ public readonly record struct Instant(long UnixNanos, short OffsetMinutes)
         long utcNanos = ToUnixNanos(local) + fractionNanos - offsetMinutes * 60 * NanosPerSecond;
         if (utcNanos < MinNanos || utcNanos >= MaxNanos)
         {
-            problem = "must be between 1970 and 2200";
+            problem = "must be between 1970 and the end of 2199";
             return false;
         }
         instant = new Instant(utcNanos, (short)offsetMinutes);
