@@ -116,9 +116,26 @@ public static class IngestApi
         }
         catch (JsonException e)
         {
-            problems.Add(new("body", $"is not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')})"));
+            problems.Add(new("body", $"is not valid JSON ({JsonProblem(e)})"));
             return null;
         }
+    }
+
+    /// <summary>
+    /// What the JSON reader found and where (byte positions from 1), without its position suffix and its
+    /// advice to programmers ("Change the reader options"). <paramref name="withLine"/> is false for an
+    /// NDJSON line, whose number the rejection already gives.
+    /// </summary>
+    static string JsonProblem(JsonException e, bool withLine = true)
+    {
+        var text = e.Message;
+        foreach (var cut in new[] { " LineNumber:", " Path:", " Change the reader options" })
+            if (text.IndexOf(cut, StringComparison.Ordinal) is var at and >= 0) text = text[..at];
+        text = text.TrimEnd(' ', '.');
+        if (e.BytePositionInLine is not { } position) return text;
+        return withLine && e.LineNumber is { } line
+            ? $"{text}; line {line + 1}, byte {position + 1}"
+            : $"{text}; byte {position + 1}";
     }
 
     /// <summary>
@@ -150,7 +167,7 @@ public static class IngestApi
             }
             catch (JsonException e)
             {
-                problems.Add(new("body", $"is not a valid JSON array ({e.Message.Split(" Path:")[0].TrimEnd('.')})"));
+                problems.Add(new("body", $"is not a valid JSON array ({JsonProblem(e)})"));
                 return 0;
             }
         }
@@ -177,9 +194,9 @@ public static class IngestApi
                 using var document = JsonDocument.Parse(line);
                 onItem(items, lineNumber, document.RootElement, null);
             }
-            catch (JsonException)
+            catch (JsonException e)
             {
-                onItem(items, lineNumber, default, new ValidationDetail("body", "line is not valid JSON"));
+                onItem(items, lineNumber, default, new ValidationDetail("body", $"line is not valid JSON ({JsonProblem(e, withLine: false)})"));
             }
             items++;
         }

@@ -56,7 +56,7 @@ public sealed class BatchTests
         var response = await server.PostJsonAsync("/api/ingest/batch", string.Join("\n", lines) + "\n");
         Assert.Equal(201, (int)response.StatusCode);
         Assert.Equal("""
-            {"status":"ingested","accepted":31,"rejected_count":2,"rejected":[{"index":3,"line":4,"details":[{"field":"body","message":"line is not valid JSON"}]},{"index":6,"line":7,"details":[{"field":"cost_usd","message":"must be between 0 and 1000000"}]}]}
+            {"status":"ingested","accepted":31,"rejected_count":2,"rejected":[{"index":3,"line":4,"details":[{"field":"body","message":"line is not valid JSON ('n' is an invalid start of a property name. Expected a '\"'; byte 2)"}]},{"index":6,"line":7,"details":[{"field":"cost_usd","message":"must be between 0 and 1000000"}]}]}
             """, await response.Content.ReadAsStringAsync());
         Assert.Equal(14_954_425_300, (await StoredState.ReadAsync(server.Service<Database>())).RollupSpendNanos);
     }

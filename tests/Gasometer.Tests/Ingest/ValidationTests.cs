@@ -81,6 +81,14 @@ public sealed class ValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MalformedJsonSaysWhatAndWhereInPlainWords()
+    {
+        var response = await server.PostJsonAsync("/api/ingest", "{\"session_id\":\"s\",\n \"role\": mayor}");
+        Assert.Equal("""{"error":"Invalid payload","details":[{"field":"body","message":"is not valid JSON ('m' is an invalid start of a value; line 2, byte 10)"}]}""",
+            await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task DeeplyNestedJsonIsA400()
     {
         var body = new string('[', 10_000) + new string(']', 10_000);
