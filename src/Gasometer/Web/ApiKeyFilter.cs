@@ -19,7 +19,10 @@ public sealed class ApiKeyFilter(IConfiguration configuration) : IEndpointFilter
         var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
         bool ok = CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        return ok && presented.Length > 0 ? await next(context) : ErrorBodies.Unauthorized();
+        if (ok && presented.Length > 0) return await next(context);
+        // What a client must send, as HTTP asks of every 401.
+        context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        return ErrorBodies.Unauthorized();
     }
 
     /// <summary>GASOMETER_API_KEY as in the seed, or Gasometer:ApiKey in appsettings.json.</summary>

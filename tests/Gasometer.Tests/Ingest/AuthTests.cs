@@ -24,6 +24,7 @@ public sealed class AuthTests
             if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
             var response = await server.Client.SendAsync(request);
             Assert.Equal(401, (int)response.StatusCode);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
             Assert.Equal("""{"error":"Unauthorized"}""", await response.Content.ReadAsStringAsync());
         }
         Assert.Equal(0, (await StoredState.ReadAsync(server.Service<Database>())).SnapshotCount);
