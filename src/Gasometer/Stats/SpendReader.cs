@@ -33,13 +33,14 @@ public static class SpendReader
 
     /// <param name="dimension">role, rig, worker, model or source to group by; null for one total.</param>
     /// <param name="byBucket">also group by 15-minute bucket (for days and hours in a zone).</param>
-    /// <param name="spendOnly">leave tokens and beads at 0: summing them was half the time of a year of days.</param>
+    /// <param name="withTokens">false leaves the four token counts at 0 for callers that show none: summing
+    /// them was half the time of a year of days.</param>
     public static async Task<List<SpendRow>> ReadAsync(Database database, DbConnection c, StatsQuery q, long from, long to, string? dimension,
-        bool byBucket, bool spendOnly = false)
+        bool byBucket, bool withTokens = true)
     {
         if (dimension is not null && !Dimensions.Contains(dimension)) throw new ArgumentException("unknown dimension", nameof(dimension));
         if (q.TryWholeDays(from, to, out var firstDay, out var endDay))
-            return await ReadDaysAsync(database, c, q, firstDay, endDay, dimension, byBucket, spendOnly);
+            return await ReadDaysAsync(database, c, q, firstDay, endDay, dimension, byBucket, withTokens);
         // Without any transcript spend nothing overlaps: the buckets need no join to transcript_hours.
         if (q.Overlap != OverlapCounting.All
             && await c.ExecuteScalarAsync<long?>("SELECT 1 FROM transcript_hours WHERE transcript_nanos > 0 LIMIT 1") is null)
@@ -61,13 +62,13 @@ public static class SpendReader
         var (rollupJoin, rollupFactor) = Overlap(q.Overlap, "rig", "worker", $"bucket / {AgentHour.HourNanos / bucketNanos}");
         var (snapshotJoin, snapshotFactor) = Overlap(q.Overlap, "COALESCE(rig, '')", "COALESCE(worker, '')", $"ended_at_ns / {AgentHour.HourNanos}");
         string RollupSql() => $"""
-            SELECT {rollupBucket} AS bucket, {rollupKey} AS key, {Sums(rollupFactor, q.Overlap, spendOnly, "spend_nanos", "input_tokens",
+            SELECT {rollupBucket} AS bucket, {rollupKey} AS key, {Sums(rollupFactor, q.Overlap, withTokens, "spend_nanos", "input_tokens",
                 "output_tokens", "cache_read_tokens", "cache_create_tokens", "beads_closed")}
             FROM spend_rollup{rollupJoin} WHERE bucket >= @firstWhole AND bucket < @endWhole{filters}
             {Group(byBucket ? "bucket" : null, dimension)}
             """;
         string SnapshotSql(string lo, string hi) => $"""
-            SELECT {snapshotBucket} AS bucket, {snapshotKey} AS key, {Sums(snapshotFactor, q.Overlap, spendOnly, "increment_nanos", "input_increment",
+            SELECT {snapshotBucket} AS bucket, {snapshotKey} AS key, {Sums(snapshotFactor, q.Overlap, withTokens, "increment_nanos", "input_increment",
                 "output_increment", "cache_read_increment", "cache_create_increment", "beads_increment")}
             FROM snapshots{snapshotJoin} WHERE ended_at_ns >= {lo} AND ended_at_ns < {hi}{filters}
             {Group(byBucket ? snapshotBucket : null, dimension is null ? null : snapshotKey)}
@@ -102,14 +103,14 @@ public static class SpendReader
 
     /// <summary>Whole local days from day_rollup; a row's bucket is its day's first bucket.</summary>
     static async Task<List<SpendRow>> ReadDaysAsync(Database database, DbConnection c, StatsQuery q, long? firstDay, long? endDay,
-        string? dimension, bool byDay, bool spendOnly)
+        string? dimension, bool byDay, bool withTokens)
     {
         var p = new DynamicParameters();
         var where = q.DayRangeSql(p, firstDay, endDay) + q.FilterSql(database, p);
         var key = dimension ?? "''";
         var factor = q.Overlap switch { OverlapCounting.Once => "(1 - overlapped)", OverlapCounting.LeftOut => "overlapped", _ => null };
         var sql = $"SELECT {(byDay ? "day" : "CAST(0 AS BIGINT)")} AS day, {key} AS key, "
-            + Sums(factor, q.Overlap, spendOnly, "spend_nanos", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "beads_closed")
+            + Sums(factor, q.Overlap, withTokens, "spend_nanos", "input_tokens", "output_tokens", "cache_read_tokens", "cache_create_tokens", "beads_closed")
             + ", SUM(runs_active) AS runs"
             + $" FROM day_rollup WHERE {where} " + Group(byDay ? "day" : null, dimension);
         var rows = await c.QueryAsync<(long Day, string Key, long? Spend, long? Input, long? Output, long? CacheRead, long? CacheCreate, long? Beads, long? Runs)>(sql, p);
@@ -137,14 +138,14 @@ public static class SpendReader
     }
 
     /// <summary>SUM(...) AS spend, input, output, cache_read, cache_create, beads; each counted row times the factor.</summary>
-    static string Sums(string? factor, OverlapCounting counting, bool spendOnly, string spend, string input, string output, string cacheRead,
+    static string Sums(string? factor, OverlapCounting counting, bool withTokens, string spend, string input, string output, string cacheRead,
         string cacheCreate, string beads)
     {
         string Sum(string column, string alias, bool isMoneyOrTokens) =>
-            spendOnly && alias != "spend" ? $"CAST(0 AS BIGINT) AS {alias}"
-            : factor is null || (!isMoneyOrTokens && counting == OverlapCounting.Once) ? $"SUM({column}) AS {alias}" : $"SUM({column} * {factor}) AS {alias}";
-        return string.Join(", ", Sum(spend, "spend", true), Sum(input, "input", true), Sum(output, "output", true),
-            Sum(cacheRead, "cache_read", true), Sum(cacheCreate, "cache_create", true), Sum(beads, "beads", false));
+            factor is null || (!isMoneyOrTokens && counting == OverlapCounting.Once) ? $"SUM({column}) AS {alias}" : $"SUM({column} * {factor}) AS {alias}";
+        string Tokens(string column, string alias) => withTokens ? Sum(column, alias, true) : $"CAST(0 AS BIGINT) AS {alias}";
+        return string.Join(", ", Sum(spend, "spend", true), Tokens(input, "input"), Tokens(output, "output"),
+            Tokens(cacheRead, "cache_read"), Tokens(cacheCreate, "cache_create"), Sum(beads, "beads", false));
     }
 
     static string Group(string? bucket, string? key)

@@ -76,7 +76,7 @@ public static class StatsApi
             // Whole days come from day_rollup, which carries the runs active each day in the same rows:
             // one scan instead of two (a year of a million runs: 0.39 s before).
             bool runsRead = q.TryWholeDays(from, to, out _, out _);
-            foreach (var row in await SpendReader.ReadAsync(database, c, q, from, to, groupBy, byBucket: true, spendOnly: true))
+            foreach (var row in await SpendReader.ReadAsync(database, c, q, from, to, groupBy, byBucket: true, withTokens: false))
             {
                 int day = RunActivity.DayIndex(days, row.Bucket * SpendRollup.BucketNanos);
                 if (day < 0) continue;
@@ -137,7 +137,7 @@ public static class StatsApi
             long hour = 3600 * ReportingZone.NanosPerSecond;
             long currentHour = q.Zone.StartOfHour(now);
             long firstHour = currentHour - (hours - 1) * hour;
-            var rows = await SpendReader.ReadAsync(database, c, q, firstHour, currentHour + hour, null, byBucket: true, spendOnly: true);
+            var rows = await SpendReader.ReadAsync(database, c, q, firstHour, currentHour + hour, null, byBucket: true, withTokens: false);
             var perHour = Enumerable.Range(0, hours).Select(i =>
             {
                 long start = firstHour + i * hour;
@@ -145,14 +145,14 @@ public static class StatsApi
                 return new { hour = new Time.Instant(start, 0).ToUtcString(), total_usd = Usd.FromNanos(spend) };
             }).ToList();
 
-            long lastHour = (await SpendReader.ReadAsync(database, c, q, now - hour + 1, now + 1, null, false, spendOnly: true)).Sum(r => r.Spend);
+            long lastHour = (await SpendReader.ReadAsync(database, c, q, now - hour + 1, now + 1, null, false, withTokens: false)).Sum(r => r.Spend);
             var today = q.Zone.DateOf(now);
             long dayStart = q.Zone.StartOf(today), dayEnd = q.Zone.StartOf(today.AddDays(1));
-            long todaySpend = (await SpendReader.ReadAsync(database, c, q, dayStart, now + 1, null, false, spendOnly: true)).Sum(r => r.Spend);
+            long todaySpend = (await SpendReader.ReadAsync(database, c, q, dayStart, now + 1, null, false, withTokens: false)).Sum(r => r.Spend);
             // The average of the 30 days before today, over the days since spend first appeared in
             // them: a fleet that started five days ago averages over five days, not thirty.
             long monthBack = q.Zone.StartOf(today.AddDays(-30));
-            var previous = (await SpendReader.ReadAsync(database, c, q, monthBack, dayStart, null, byBucket: true, spendOnly: true)).Where(r => r.Spend != 0).ToList();
+            var previous = (await SpendReader.ReadAsync(database, c, q, monthBack, dayStart, null, byBucket: true, withTokens: false)).Where(r => r.Spend != 0).ToList();
             long previous30 = previous.Sum(r => r.Spend);
             int daysWithHistory = previous.Count == 0 ? 30
                 : Math.Clamp(today.DayNumber - q.Zone.DateOf(previous.Min(r => r.Bucket) * SpendRollup.BucketNanos).DayNumber, 1, 30);
@@ -182,7 +182,7 @@ public static class StatsApi
         {
             long from = q.FromNanos ?? 0, to = q.ToNanos ?? long.MaxValue;
             async Task<List<Dictionary<string, object?>>> By(string dimension) =>
-                (await SpendReader.ReadAsync(database, c, q, from, to, dimension, byBucket: false))
+                (await SpendReader.ReadAsync(database, c, q, from, to, dimension, byBucket: false, withTokens: false))
                 .OrderByDescending(r => r.Spend).ThenBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => new Dictionary<string, object?>
                 {
