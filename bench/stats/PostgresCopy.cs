@@ -10,7 +10,7 @@ using NpgsqlTypes;
 /// </summary>
 static class PostgresCopy
 {
-    static readonly string[] Tables = ["snapshots", "runs", "spend_rollup", "day_rollup", "rollup_zones", "transcript_hours"];
+    static readonly string[] Tables = ["snapshots", "runs", "spend_rollup", "day_rollup", "rollup_zones", "transcript_hours", "ledger_totals"];
 
     public static async Task<long> CopyAsync(Database sqlite, Database postgres)
     {

@@ -36,9 +36,9 @@ public static class Program
             Console.WriteLine(Usage);
             return 0;
         }
-        // A first word that is neither a command nor a setting (--key value, key=value) is a typo:
+        // A first word that is neither a command nor a setting (--key value, /key value, key=value) is a typo:
         // starting a server on it would look like success.
-        if (args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('='))
+        if (args.Length > 0 && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('='))
         {
             Console.Error.WriteLine($"gasometer: unknown command '{args[0]}'\n\n{Usage}");
             return 2;

@@ -22,6 +22,11 @@ public static class ImportCommand
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, CancellationToken ct = default)
     {
         output ??= Console.Out;
+        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            await output.WriteLineAsync(Usage);
+            return 0;
+        }
         var settings = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         var words = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         if (words.Length is 0 or > 2 || words[0] is not ("costs" or "transcripts"))

@@ -191,7 +191,7 @@ sealed class LedgerCommands : IDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Adds a write's net change to ledger_totals; throws <see cref="LedgerCeilingException"/> when a total would pass the ceiling.</summary>
+    /// <summary>Adds a write's change to ledger_totals; throws <see cref="LedgerCeilingException"/> when a bound would pass the ceiling.</summary>
     public async Task AddToTotalsAsync(long spend, Counters c)
     {
         var cmd = Command(LedgerTotals.AddSql, "spend", "input", "output", "cache_read", "cache_create", "beads", "ceiling");
@@ -207,6 +207,7 @@ sealed class LedgerCommands : IDisposable
         }
         // SQLite answers 1 or 0 (a sum past a 64-bit integer turns into a real number there, still compared
         // correctly); PostgreSQL answers a boolean.
+        if (withinCeiling is null) throw new InvalidOperationException("ledger_totals has lost its row; the database needs migration 0006 again");
         if (withinCeiling is not (true or 1L)) throw new LedgerCeilingException();
     }
 

@@ -1,10 +1,11 @@
 namespace Gasometer.Ingest;
 
 /// <summary>
-/// The totals of everything stored (table ledger_totals), kept so that no sum a query makes can pass
-/// what a 64-bit integer holds: every write adds its net change first and is refused, whole, when a
-/// total would pass <see cref="Ceiling"/>. Increments are never negative, so every figure a query
-/// adds up is at most these totals.
+/// Bounds on everything stored (table ledger_totals), kept so that no sum a query makes can pass what
+/// a 64-bit integer holds: each column is the sum of the positive parts of every stored increment.
+/// Spend increments are never negative; a token count can fall within a run, but a run's falls never
+/// exceed its rises, so any sum of any rows lies within these bounds. Every write adds its change
+/// first and is refused, whole, when a bound would pass <see cref="Ceiling"/>.
 /// </summary>
 public static class LedgerTotals
 {

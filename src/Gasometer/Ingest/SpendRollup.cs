@@ -20,23 +20,59 @@ public sealed class SpendRollup(RollupZones zones)
 
     readonly Dictionary<Key, (long Spend, Counters Counters)> changes = [];
     readonly SourceOverlap overlap = new();
-    long netSpend;
-    Counters netCounters;
+    long boundSpend;
+    Counters boundCounters;
 
     public static long BucketOf(long unixNanos) => unixNanos / BucketNanos;
 
-    public void Add(CostSnapshot s, Placement p) => Change(s, p.IncrementNanos, p.CounterIncrements);
+    public void Add(CostSnapshot s, Placement p)
+    {
+        Change(s, p.IncrementNanos, p.CounterIncrements);
+        Bound(+1, p);
+    }
 
     /// <summary>Takes back what a snapshot contributed before its session was recomputed.</summary>
-    public void Subtract(CostSnapshot s, Placement p) => Change(s, -p.IncrementNanos, default(Counters) - p.CounterIncrements);
+    public void Subtract(CostSnapshot s, Placement p)
+    {
+        Change(s, -p.IncrementNanos, default(Counters) - p.CounterIncrements);
+        Bound(-1, p);
+    }
+
+    /// <summary>
+    /// What ledger_totals keeps: the positive parts of increments. A token count may fall within a run
+    /// (a negative increment), so the net change would not bound a query that sums only some rows; the
+    /// sum of positive parts bounds every such sum (a run's falls never exceed its rises).
+    /// </summary>
+    void Bound(int sign, Placement p)
+    {
+        var c = p.CounterIncrements;
+        try
+        {
+            checked
+            {
+                boundSpend += sign * Math.Max(p.IncrementNanos, 0);
+                boundCounters = Counters.Checked(boundCounters, new Counters(sign * Math.Max(c.Input, 0), sign * Math.Max(c.Output, 0),
+                    sign * Math.Max(c.CacheRead, 0), sign * Math.Max(c.CacheCreate, 0), sign * Math.Max(c.Beads, 0)));
+            }
+        }
+        catch (OverflowException e)
+        {
+            throw new LedgerCeilingException(e); // one write alone past what a 64-bit sum holds
+        }
+    }
 
     void Change(CostSnapshot s, long spend, Counters counters)
     {
         if (spend == 0 && counters.IsZero) return;
         var key = new Key(BucketOf(s.EndedAt.UnixNanos), s.Role, s.Rig ?? "", s.Worker ?? "", s.Model ?? "", s.Source);
-        changes[key] = changes.TryGetValue(key, out var old) ? (checked(old.Spend + spend), old.Counters + counters) : (spend, counters);
-        netSpend = checked(netSpend + spend);
-        netCounters = Counters.Checked(netCounters, counters);
+        try
+        {
+            changes[key] = changes.TryGetValue(key, out var old) ? (checked(old.Spend + spend), Counters.Checked(old.Counters, counters)) : (spend, counters);
+        }
+        catch (OverflowException e)
+        {
+            throw new LedgerCeilingException(e);
+        }
         overlap.Touch(key.AgentHour, s.Source, spend);
     }
 
@@ -57,9 +93,9 @@ public sealed class SpendRollup(RollupZones zones)
     internal async Task FlushAsync(LedgerCommands commands, Func<AgentHour, Task>? lockAgentHour = null)
     {
         // First, so that a write past the ceiling stops before any rollup row could overflow.
-        if (netSpend != 0 || !netCounters.IsZero) await commands.AddToTotalsAsync(netSpend, netCounters);
-        netSpend = 0;
-        netCounters = default;
+        if (boundSpend != 0 || !boundCounters.IsZero) await commands.AddToTotalsAsync(boundSpend, boundCounters);
+        boundSpend = 0;
+        boundCounters = default;
         var hours = overlap.Touched();
         if (lockAgentHour is not null)
             foreach (var hour in hours) await lockAgentHour(hour);

@@ -149,13 +149,16 @@ public static class StatsApi
             var today = q.Zone.DateOf(now);
             long dayStart = q.Zone.StartOf(today), dayEnd = q.Zone.StartOf(today.AddDays(1));
             long todaySpend = (await SpendReader.ReadAsync(database, c, q, dayStart, now + 1, null, false, withTokens: false)).Sum(r => r.Spend);
-            // The average of the 30 days before today, over the days since spend first appeared in
-            // them: a fleet that started five days ago averages over five days, not thirty.
+            // The average of the 30 days before today; a fleet whose spend began less than 30 days ago
+            // averages over the days since then (five days old: over five days, not thirty).
             long monthBack = q.Zone.StartOf(today.AddDays(-30));
-            var previous = (await SpendReader.ReadAsync(database, c, q, monthBack, dayStart, null, byBucket: true, withTokens: false)).Where(r => r.Spend != 0).ToList();
-            long previous30 = previous.Sum(r => r.Spend);
-            int daysWithHistory = previous.Count == 0 ? 30
-                : Math.Clamp(today.DayNumber - q.Zone.DateOf(previous.Min(r => r.Bucket) * SpendRollup.BucketNanos).DayNumber, 1, 30);
+            long previous30 = (await SpendReader.ReadAsync(database, c, q, monthBack, dayStart, null, false, withTokens: false)).Sum(r => r.Spend);
+            var firstParameters = new DynamicParameters();
+            long? firstBucket = await c.ExecuteScalarAsync<long?>(
+                "SELECT MIN(bucket) FROM spend_rollup WHERE spend_nanos <> 0" + q.FilterSql(database, firstParameters), firstParameters);
+            int daysWithHistory = firstBucket is { } first
+                ? Math.Clamp(today.DayNumber - q.Zone.DateOf(first * SpendRollup.BucketNanos).DayNumber, 1, 30)
+                : 30;
             decimal burn = Usd.FromNanos(lastHour);
             decimal remainingHours = (decimal)(dayEnd - now) / hour;
             var thresholds = configuration.GetSection("Gasometer:BurnGauge");

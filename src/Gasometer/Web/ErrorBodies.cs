@@ -35,10 +35,6 @@ public static class ErrorBodies
         {
             return InvalidPayload([new("body", e.Message)]);
         }
-        catch (OverflowException)
-        {
-            return InvalidPayload([new("body", new LedgerCeilingException().Message)]);
-        }
         // Only storage failures: a bug elsewhere must reach the error middleware, which logs it.
         catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException || Database.IsUnavailable(e))
         {

@@ -19,6 +19,16 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, await Program.Main(["--help"]));
 
     [Fact]
+    public async Task ImportHelpPrintsUsageAndImportsNothing()
+    {
+        var output = new StringWriter();
+        var database = Path.Combine(folder.FullName, "never.db");
+        Assert.Equal(0, await ImportCommand.RunAsync(["costs", "--help", $"--Gasometer:SqlitePath={database}"], output));
+        Assert.Contains("gasometer import costs", output.ToString());
+        Assert.False(File.Exists(database));
+    }
+
+    [Fact]
     public async Task AServerWhoseDatabasePathIsAFolderExitsWithOneAndCreatesNothing()
     {
         Assert.Equal(1, await Program.Main([$"--Gasometer:SqlitePath={folder.FullName}", "--urls=http://127.0.0.1:0"]));

@@ -1,3 +1,4 @@
+using Dapper;
 using Gasometer.Storage;
 using Gasometer.Tests.Hosting;
 
@@ -42,6 +43,30 @@ public sealed class BatchTests
         Assert.Equal(5_000_000_000_000_000_000, (await StoredState.ReadAsync(server.Service<Database>())).RollupSpendNanos);
         foreach (var path in new[] { "roles", "models", "workers", "sources", "daily", "beads" })
             await server.GetStringAsync($"/api/stats/{path}?from=2026-05-01&to=2026-05-01"); // asserts a 200
+    }
+
+    [Theory, BothEngines]
+    public async Task LedgerTotalsAddUpThePositivePartsOfIncrementsSoEvenFallingTokenCountsStayBounded(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var server = await GasometerServer.StartAsync(db);
+        static string Snapshot(string session, decimal cost, long input, string at) =>
+            $$"""{"session_id":"{{session}}","role":"crew","rig":"r","cost_usd":{{cost}},"input_tokens":{{input}},"beads_closed":1,"ended_at":"{{at}}"}""";
+        // The cost rises while the token count falls: day 1 holds +1,000 tokens per session, day 2 -1,000.
+        await server.PostAllAsync(Enumerable.Range(0, 3).SelectMany(i => new[]
+        {
+            Snapshot($"s{i}", 1, 1_000, "2026-05-01T12:00:00Z"), Snapshot($"s{i}", 2, 0, "2026-05-02T12:00:00Z"),
+        }));
+        // A late snapshot makes s0 recompute: what it took back must leave the totals as well.
+        await server.PostAllAsync([Snapshot("s0", 1.5m, 400, "2026-05-01T18:00:00Z")]);
+
+        await using var c = await server.Service<Database>().OpenAsync();
+        var totals = await c.QuerySingleAsync<(long Spend, long Input, long Beads)>(
+            "SELECT spend_nanos, input_tokens, beads_closed FROM ledger_totals");
+        var increments = (await c.QueryAsync<(long Spend, long Input, long Beads)>(
+            "SELECT increment_nanos, input_increment, beads_increment FROM snapshots")).ToList();
+        Assert.Equal((increments.Sum(i => Math.Max(i.Spend, 0)), increments.Sum(i => Math.Max(i.Input, 0)), increments.Sum(i => Math.Max(i.Beads, 0))), totals);
+        Assert.Equal((6_000_000_000L, 3_000L, 3L), totals); // the net input change is 0, but day 1 alone sums to 3,000
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class CalendarTests
     }
 
     [Theory, BothEngines]
-    public async Task DailyAverageIsOverTheDaysSinceSpendBeganWithinTheLastThirty(Engine engine)
+    public async Task DailyAverageIsOverTheLastThirtyDaysOrTheDaysSinceSpendBeganIfFewer(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
         await using var server = await GasometerServer.StartAtAsync(db, new DateTimeOffset(2026, 7, 15, 12, 30, 0, TimeSpan.Zero));
@@ -97,8 +97,7 @@ public sealed class CalendarTests
             JsonDocument.Parse(await server.GetStringAsync("/api/stats/hourly?tz=" + tz)).RootElement.GetProperty("daily_average_usd").GetDecimal();
 
         await server.PostAllAsync([
-            Event("old", 100, "2026-06-01T12:00:00Z"), // 44 days back: outside the 30
-            Event("a", 30, "2026-06-25T12:00:00Z"),    // spend begins 20 days before today
+            Event("a", 30, "2026-06-25T12:00:00Z"),    // the fleet's first spend: 20 days before today
             Event("b", 30, "2026-07-14T12:00:00Z"),
             Event("today", 7, "2026-07-15T09:00:00Z"), // today is not part of the average
         ]);
@@ -106,9 +105,18 @@ public sealed class CalendarTests
         Assert.Equal(3m, await AverageAsync("UTC"));
         Assert.Equal(3m, await AverageAsync("America/New_York"));
 
+        // Spend 44 days back, outside the 30: the fleet is older than the window, so all 30 days count.
+        await server.PostAllAsync([Event("old", 100, "2026-06-01T12:00:00Z")]);
+        Assert.Equal(2m, await AverageAsync("UTC"));
+        Assert.Equal(2m, await AverageAsync("America/New_York"));
+
         await server.PostAllAsync([Event("c", 90, "2026-06-15T12:00:00Z")]); // the first of the 30 days
         Assert.Equal(5m, await AverageAsync("UTC"));
         Assert.Equal(5m, await AverageAsync("America/New_York"));
+        // A filter narrows where spend began too: the witness started on July 10 ($10 over 5 days).
+        await server.PostAllAsync([Event("w", 10, "2026-07-10T12:00:00Z", role: "witness")]);
+        Assert.Equal(2m, JsonDocument.Parse(await server.GetStringAsync("/api/stats/hourly?tz=UTC&role=witness")).RootElement
+            .GetProperty("daily_average_usd").GetDecimal());
     }
 
     [Theory, BothEngines]
