@@ -43,18 +43,22 @@ public static class Program
             Console.Error.WriteLine($"gasometer: unknown command '{args[0]}'\n\n{Usage}");
             return 2;
         }
+        WebApplication app;
         try
         {
-            var app = await BuildServerAsync(args);
-            await app.RunAsync();
-            return 0;
+            app = await BuildServerAsync(args);
+            await app.StartAsync();
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.Data.Common.DbException or PriceTableException)
         {
             // Bad settings, a taken port, a database that cannot be opened: one clear line, not a stack trace.
+            // Only start-up: a failure once the server runs keeps its stack trace for the log.
             Console.Error.WriteLine($"gasometer: could not start: {e.Message}");
             return 1;
         }
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return 0;
     }
 
     /// <param name="customize">lets tests replace a service (the clock) before the app is built.</param>
