@@ -225,10 +225,16 @@ sealed class LedgerCommands : IDisposable
         WHERE agent_role = @role AND agent_rig = @rig AND agent_worker = @worker AND hour = @hour
         """;
 
+    const string AnyTranscriptSpendSql = "SELECT 1 FROM transcript_hours LIMIT 1";
+
     /// <summary>Transcript spend stored for each of the agent-hours (absent ones have none).</summary>
     public async Task<Dictionary<AgentHour, long>> TranscriptSpendAsync(IReadOnlyList<AgentHour> hours)
     {
         var spend = new Dictionary<AgentHour, long>();
+        // Most fleets import no transcripts: one look at the table then saves a lookup per agent-hour
+        // (a group commit of stop-hook events touches about one per event). The writer already holds
+        // the write lock (SQLite) or the agent-hour locks (PostgreSQL), so the answer cannot go stale.
+        if (hours.Count > 1 && await Query(AnyTranscriptSpendSql).ExecuteScalarAsync() is null) return spend;
         var cmd = Command(TranscriptSpendSql, "role", "rig", "worker", "hour");
         foreach (var hour in hours)
         {

@@ -18,15 +18,19 @@ public sealed class Database : IAsyncDisposable
     // Columns are snake_case, C# properties PascalCase.
     static Database() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    Database(Engine engine, string connectionString, string description)
+    Database(Engine engine, string connectionString, string description, string? sqlitePath = null)
     {
         Engine = engine;
+        SqlitePath = sqlitePath;
         this.connectionString = connectionString;
         Description = description;
         if (engine == Engine.Postgres) postgres = NpgsqlDataSource.Create(connectionString);
     }
 
     public Engine Engine { get; }
+
+    /// <summary>The SQLite database file's full path (null on PostgreSQL).</summary>
+    public string? SqlitePath { get; }
 
     /// <summary>How long a SQLite connection waits for another's lock before giving up with SQLITE_BUSY.</summary>
     public const int BusyTimeoutMs = 30_000;
@@ -45,7 +49,7 @@ public sealed class Database : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         };
-        return new Database(Engine.Sqlite, builder.ToString(), $"sqlite:{full}");
+        return new Database(Engine.Sqlite, builder.ToString(), $"sqlite:{full}", full);
     }
 
     public static Database Postgres(string connectionString)
