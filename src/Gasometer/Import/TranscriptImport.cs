@@ -43,12 +43,13 @@ public static class TranscriptImport
     public const string Source = SourceOverlap.TranscriptSource;
 
     public static Task<TranscriptImportSummary> RunAsync(ImportBatch writer, PriceTable prices,
-        IReadOnlyList<string> roots, ImportProgress progress, CancellationToken ct = default) =>
-        RunAsync(Task.FromResult(writer), prices, roots, progress, ct);
+        IReadOnlyList<string> roots, ImportProgress progress, CancellationToken ct = default, int? spillParts = null) =>
+        RunAsync(Task.FromResult(writer), prices, roots, progress, ct, spillParts);
 
     /// <param name="writerReady">the writer once the database is ready; files are read meanwhile, as nothing is written before all are read.</param>
+    /// <param name="spillParts">how many temporary files hold responses between passes (default: by corpus size; tests force several).</param>
     public static async Task<TranscriptImportSummary> RunAsync(Task<ImportBatch> writerReady, PriceTable prices,
-        IReadOnlyList<string> roots, ImportProgress progress, CancellationToken ct = default)
+        IReadOnlyList<string> roots, ImportProgress progress, CancellationToken ct = default, int? spillParts = null)
     {
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _ = writerReady.ContinueWith(_ => stopReading.Cancel(), CancellationToken.None,
@@ -56,7 +57,7 @@ public static class TranscriptImport
         var clock = Stopwatch.StartNew();
         var files = TranscriptScan.FindFiles(roots);
         long totalBytes = files.Sum(f => new FileInfo(f.Path).Length);
-        var scan = new TranscriptScan();
+        using var scan = new TranscriptScan(spillParts ?? TranscriptScan.PartsFor(totalBytes));
         long bytesDone = 0;
         string Status() =>
             $"reading {scan.Files:N0}/{files.Count:N0} files, {bytesDone / 1e6:N0}/{totalBytes / 1e6:N0} MB, " +
@@ -74,17 +75,10 @@ public static class TranscriptImport
             await writerReady; // the database's error, not the cancellation it caused
         }
         bytesDone = scan.Bytes;
-        scan.Resolve();
-        var scanTime = clock.Elapsed;
         progress.Line(Status());
-
-        var bySession = new List<ApiCall>?[scan.Sessions.Count];
-        long apiCalls = 0;
-        foreach (var call in scan.Calls)
-        {
-            (bySession[call.Session] ??= []).Add(call);
-            apiCalls++;
-        }
+        scan.MergeCopies();
+        var scanTime = clock.Elapsed;
+        long apiCalls = scan.ApiCalls;
 
         var writer = await writerReady;
         var models = new Dictionary<string, ModelUsage>(StringComparer.Ordinal);
@@ -105,11 +99,10 @@ public static class TranscriptImport
         }
 
         var writeClock = Stopwatch.StartNew();
-        sessionsWithUsage = bySession.Count(c => c is not null);
-        for (int i = 0; i < scan.Sessions.Count; i++)
+        sessionsWithUsage = scan.SessionsWithCalls;
+        foreach (var (session, sessionCalls) in scan.CallsBySession())
         {
-            if (bySession[i] is not { } sessionCalls) continue;
-            var result = BuildSession(scan.Sessions[i], sessionCalls, prices, models, unpriced);
+            var result = BuildSession(session, sessionCalls, prices, models, unpriced);
             if (batch.Count > 0 && batch.Count + result.Snapshots.Count > ImportBatch.TargetSnapshots) await FlushAsync();
             batch.AddRange(result.Snapshots);
             batchSessions.Add(result);
@@ -137,22 +130,22 @@ public static class TranscriptImport
         public long FirstAt = long.MaxValue, LastAt = long.MinValue;
     }
 
-    static SessionResult BuildSession(TranscriptSession session, List<ApiCall> calls, PriceTable prices,
+    static SessionResult BuildSession(TranscriptSession session, List<UsageCopy> calls, PriceTable prices,
         Dictionary<string, ModelUsage> models, Dictionary<(string, string), UnpricedModel> unpricedModels)
     {
-        calls.Sort((a, b) => a.FirstAt != b.FirstAt ? a.FirstAt.CompareTo(b.FirstAt) : string.CompareOrdinal(a.Key, b.Key));
+        calls.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.Key, b.Key));
         var who = AgentIdentity.FromCwd(session.Cwd, session.ProjectFolder);
         var snapshots = new List<CostSnapshot>(calls.Count);
         var unpriced = new Dictionary<string, UnpricedUsage>(StringComparer.Ordinal);
         long cost = 0, input = 0, output = 0, cacheRead = 0, cacheWrite = 0, lastAt = long.MinValue;
         long? computed = 0;
-        long start = Math.Min(session.FirstAt, calls[0].FirstAt);
+        long start = Math.Min(session.FirstAt, calls[0].At);
 
         foreach (var call in calls)
         {
             var usage = new TokenUsage(call.Input, call.Output, call.CacheWrite5m, call.CacheWrite1h, call.CacheRead,
                 call.WebSearches, call.Fast);
-            var quote = prices.Price(call.Model, call.FirstAt, usage);
+            var quote = prices.Price(call.Model, call.At, usage);
             long callCost;
             string origin;
             if (call.CostUsd is { } usd)
@@ -175,8 +168,8 @@ public static class TranscriptImport
                 u.CacheWrite1h += call.CacheWrite1h;
                 u.CacheRead += call.CacheRead;
                 u.WebSearches += call.WebSearches;
-                u.FirstAt = Math.Min(u.FirstAt, call.FirstAt);
-                u.LastAt = Math.Max(u.LastAt, call.FirstAt);
+                u.FirstAt = Math.Min(u.FirstAt, call.At);
+                u.LastAt = Math.Max(u.LastAt, call.At);
                 var key = (call.Model, quote.Unpriced!);
                 unpricedModels.TryGetValue(key, out var seen);
                 unpricedModels[key] = new UnpricedModel(call.Model, quote.Unpriced!, (seen?.Calls ?? 0) + 1,
@@ -191,7 +184,7 @@ public static class TranscriptImport
             cacheRead += call.CacheRead;
             cacheWrite += call.CacheWrite5m + call.CacheWrite1h;
             // Two responses of one session in the same millisecond (main and sub-agent) stay two snapshots.
-            long at = Math.Max(call.FirstAt, lastAt + 1);
+            long at = Math.Max(call.At, lastAt + 1);
             lastAt = at;
             snapshots.Add(new CostSnapshot(session.Id, who.Role, who.Worker, who.Rig, cost, new Instant(at, 0),
                 input, output, cacheRead, cacheWrite, call.Model, (at - start) / Instant.NanosPerSecond, null, Source)

@@ -15,7 +15,6 @@ public struct TranscriptLine
     public string? SessionId;
     public string? Cwd;
     public string? RequestId;
-    public bool IsSidechain;
     public decimal? CostUsd;
     public string? MessageId;
     public string? Model;
@@ -40,7 +39,6 @@ public struct TranscriptLine
                 else if (reader.ValueTextEquals("timestamp"u8)) { reader.Read(); line.TimestampNs = Timestamp(ref reader); }
                 else if (reader.ValueTextEquals("sessionId"u8)) { reader.Read(); line.SessionId = Text(ref reader); }
                 else if (reader.ValueTextEquals("requestId"u8)) { reader.Read(); line.RequestId = Text(ref reader); }
-                else if (reader.ValueTextEquals("isSidechain"u8)) { reader.Read(); line.IsSidechain = reader.TokenType == JsonTokenType.True; }
                 else if (reader.ValueTextEquals("costUSD"u8))
                 {
                     reader.Read();

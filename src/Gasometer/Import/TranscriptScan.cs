@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Gasometer.Import;
 
-/// <summary>One API response, deduplicated across every transcript file.</summary>
+/// <summary>One API response while its copies are merged (see <see cref="TranscriptScan.MergeCopies"/>).</summary>
 public sealed class ApiCall(string key)
 {
     public string Key { get; } = key;
@@ -20,7 +20,6 @@ public sealed class ApiCall(string key)
     public string Model { get; set; } = "";
     public long Input, Output, CacheWrite5m, CacheWrite1h, CacheRead, WebSearches;
     public bool Fast { get; set; }
-    public bool Sidechain { get; set; }
     public decimal? CostUsd { get; set; }
 }
 
@@ -36,24 +35,48 @@ public sealed class TranscriptSession(string id, string projectFolder)
 }
 
 /// <summary>
-/// First pass of a transcript import: reads every file once, line by line, and keeps one record per
-/// API response (message.id + requestId, or message.id alone): the copy with the largest token total
-/// (streaming writes early lines with a partial output count) placed at the earliest timestamp any
-/// copy has (replays and sidechain copies repeat a response with its original time). Memory grows
-/// with the number of distinct responses, not with the size of the files.
+/// The reading half of a transcript import. First pass: reads every file once, line by line, and
+/// spills each usage line's copy of an API response to one of a few temporary files chosen by the
+/// response's key (message.id + requestId, or message.id alone). Second pass, one file at a time:
+/// merges each response's copies into one record, the copy with the largest token total (streaming
+/// writes early lines with a partial output count) placed at the earliest timestamp any copy has
+/// (replays and sidechain copies repeat a response with its original time), and spills it again by
+/// session. Third pass: hands back each session's responses. Memory holds one file's worth of
+/// responses at a time, and the files grow in number with the corpus, not in size.
 /// </summary>
-public sealed class TranscriptScan
+public sealed class TranscriptScan : IDisposable
 {
     public const string Synthetic = "<synthetic>";
     const int MaxSkippedListed = 1_000;
 
-    readonly Dictionary<string, ApiCall> calls = new(StringComparer.Ordinal);
+    /// <summary>Corpus bytes per spill file: a few thousand responses, a few megabytes in memory when merged.</summary>
+    public const long BytesPerPart = 128L << 20;
+
+    /// <summary>At most this many spill files (open at once while reading): memory is flat up to 32 GB of transcripts.</summary>
+    const int MaxParts = 256;
+
     readonly Dictionary<string, int> sessionIndex = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
+    readonly DirectoryInfo spillFolder = Directory.CreateTempSubdirectory("gasometer-import-");
+    readonly CallSpill copies, bySession;
+
+    /// <param name="parts">how many spill files; <see cref="PartsFor"/> picks it from the corpus size.</param>
+    public TranscriptScan(int parts = 1)
+    {
+        copies = new CallSpill(spillFolder.FullName, "copies", parts);
+        bySession = new CallSpill(spillFolder.FullName, "sessions", parts);
+    }
+
+    public static int PartsFor(long corpusBytes) => (int)Math.Clamp(corpusBytes / BytesPerPart + 1, 1, MaxParts);
 
     public List<TranscriptSession> Sessions { get; } = [];
-    public IEnumerable<ApiCall> Calls => calls.Values;
     public List<SkippedLine> Skipped { get; } = [];
+
+    /// <summary>Distinct API responses, known after <see cref="MergeCopies"/>.</summary>
+    public long ApiCalls { get; private set; }
+
+    /// <summary>Sessions with at least one response, known after <see cref="MergeCopies"/>.</summary>
+    public int SessionsWithCalls { get; private set; }
 
     public int Files { get; private set; }
     public long Bytes { get; private set; }
@@ -223,7 +246,6 @@ public sealed class TranscriptScan
                 continue;
             }
             f.UsageLines++;
-            line.IsSidechain |= isSubAgent;
             // Without a message id nothing can tell two copies apart, so each such line counts once.
             string key = line.MessageId is null ? $"{path}#{reader.LineNumber}"
                 : line.RequestId is null ? line.MessageId : line.MessageId + "\n" + line.RequestId;
@@ -287,7 +309,14 @@ public sealed class TranscriptScan
         if (f.FirstAt < s.FirstAt) s.FirstAt = f.FirstAt;
         if (f.LastAt > s.LastAt) s.LastAt = f.LastAt;
 
-        foreach (var (key, at, line) in f.Copies) Merge(key, at, line, session);
+        foreach (var (key, at, line) in f.Copies)
+        {
+            var (fiveMinute, oneHour) = line.CacheWrites;
+            var copy = new UsageCopy(key, at, session, line.Input, line.Output, fiveMinute, oneHour, line.CacheRead,
+                line.WebSearches, line.Fast, line.Model ?? "", line.CostUsd);
+            // Every copy of a response lands in the same file, in the order the files were merged.
+            copies.Add((int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)copies.Parts), copy);
+        }
     }
 
     /// <summary>Which session a file belongs to (null: read it from the lines), its project folder, and whether it is a sub-agent's.</summary>
@@ -314,36 +343,70 @@ public sealed class TranscriptScan
         return index;
     }
 
-    void Merge(string key, long at, TranscriptLine line, int session)
+    /// <summary>
+    /// Second pass, after every file is read: merges each spill file's copies into responses, settles
+    /// ties (which needs every session's last activity, known only now) and spills the responses by session.
+    /// </summary>
+    public void MergeCopies()
     {
-        ref var call = ref CollectionsMarshal.GetValueRefOrAddDefault(calls, key, out _);
-        call ??= new ApiCall(key);
-        var (fiveMinute, oneHour) = line.CacheWrites;
-        long total = line.Input + line.Output + fiveMinute + oneHour + line.CacheRead;
-        if (total > call.BestTotal)
+        var hasCalls = new bool[Sessions.Count];
+        for (int part = 0; part < copies.Parts; part++)
         {
-            call.BestTotal = total;
-            call.Model = Intern(line.Model ?? "");
-            call.Input = line.Input;
-            call.Output = line.Output;
-            call.CacheWrite5m = fiveMinute;
-            call.CacheWrite1h = oneHour;
-            call.CacheRead = line.CacheRead;
-            call.WebSearches = line.WebSearches;
-            call.Fast = line.Fast;
-            call.CostUsd = line.CostUsd ?? call.CostUsd;
+            var calls = new Dictionary<string, ApiCall>(StringComparer.Ordinal);
+            foreach (var copy in copies.Read(part)) Merge(calls, copy);
+            foreach (var call in calls.Values)
+            {
+                Resolve(call);
+                bySession.Add(call.Session % bySession.Parts, UsageCopy.Of(call));
+                hasCalls[call.Session] = true;
+                ApiCalls++;
+            }
         }
-        else call.CostUsd ??= line.CostUsd;
+        SessionsWithCalls = hasCalls.Count(h => h);
+    }
 
-        if (at < call.FirstAt)
+    /// <summary>Third pass: every session that has responses, with them (At is when each happened), a spill file at a time.</summary>
+    public IEnumerable<(TranscriptSession Session, List<UsageCopy> Calls)> CallsBySession()
+    {
+        for (int part = 0; part < bySession.Parts; part++)
         {
-            call.FirstAt = at;
-            call.Session = session;
-            call.Sidechain = line.IsSidechain;
+            var groups = new SortedDictionary<int, List<UsageCopy>>();
+            foreach (var call in bySession.Read(part))
+            {
+                if (!groups.TryGetValue(call.Session, out var list)) groups[call.Session] = list = [];
+                list.Add(call);
+            }
+            foreach (var (session, calls) in groups) yield return (Sessions[session], calls);
+        }
+    }
+
+    void Merge(Dictionary<string, ApiCall> calls, in UsageCopy copy)
+    {
+        ref var call = ref CollectionsMarshal.GetValueRefOrAddDefault(calls, copy.Key, out _);
+        call ??= new ApiCall(copy.Key);
+        if (copy.Total > call.BestTotal)
+        {
+            call.BestTotal = copy.Total;
+            call.Model = Intern(copy.Model);
+            call.Input = copy.Input;
+            call.Output = copy.Output;
+            call.CacheWrite5m = copy.CacheWrite5m;
+            call.CacheWrite1h = copy.CacheWrite1h;
+            call.CacheRead = copy.CacheRead;
+            call.WebSearches = copy.WebSearches;
+            call.Fast = copy.Fast;
+            call.CostUsd = copy.CostUsd ?? call.CostUsd;
+        }
+        else call.CostUsd ??= copy.CostUsd;
+
+        if (copy.At < call.FirstAt)
+        {
+            call.FirstAt = copy.At;
+            call.Session = copy.Session;
             call.TiedSessions = null;
         }
-        else if (at == call.FirstAt && session != call.Session && !(call.TiedSessions?.Contains(session) ?? false))
-            (call.TiedSessions ??= []).Add(session);
+        else if (copy.At == call.FirstAt && copy.Session != call.Session && !(call.TiedSessions?.Contains(copy.Session) ?? false))
+            (call.TiedSessions ??= []).Add(copy.Session);
     }
 
     string Intern(string model)
@@ -357,18 +420,23 @@ public sealed class TranscriptScan
     /// original times): the response belongs to the session whose own activity ended first, which is
     /// the conversation the others were resumed or forked from; then the smaller session id.
     /// </summary>
-    public void Resolve()
+    void Resolve(ApiCall call)
     {
-        foreach (var call in calls.Values)
+        if (call.TiedSessions is null) return;
+        foreach (var other in call.TiedSessions)
         {
-            if (call.TiedSessions is null) continue;
-            foreach (var other in call.TiedSessions)
-            {
-                var (a, b) = (Sessions[other], Sessions[call.Session]);
-                if (a.LastAt < b.LastAt || (a.LastAt == b.LastAt && string.CompareOrdinal(a.Id, b.Id) < 0))
-                    call.Session = other;
-            }
-            call.TiedSessions = null;
+            var (a, b) = (Sessions[other], Sessions[call.Session]);
+            if (a.LastAt < b.LastAt || (a.LastAt == b.LastAt && string.CompareOrdinal(a.Id, b.Id) < 0))
+                call.Session = other;
         }
+        call.TiedSessions = null;
+    }
+
+    public void Dispose()
+    {
+        copies.Dispose();
+        bySession.Dispose();
+        try { spillFolder.Delete(recursive: true); }
+        catch (IOException) { }
     }
 }

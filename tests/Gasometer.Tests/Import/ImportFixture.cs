@@ -25,8 +25,12 @@ public sealed class ImportFixture : IAsyncDisposable
         return f;
     }
 
-    public Task<TranscriptImportSummary> ImportTranscriptsAsync(string root, PriceTable? prices = null) =>
-        TranscriptImport.RunAsync(Writer, prices ?? PriceTable.Default, [root], ImportProgress.Silent);
+    /// <param name="spillParts">
+    /// Three by default, where a real import of a corpus this small uses one: every test then crosses the
+    /// spill files' boundaries (copies of one response merged in one file, sessions regrouped from several).
+    /// </param>
+    public Task<TranscriptImportSummary> ImportTranscriptsAsync(string root, PriceTable? prices = null, int spillParts = 3) =>
+        TranscriptImport.RunAsync(Writer, prices ?? PriceTable.Default, [root], ImportProgress.Silent, spillParts: spillParts);
 
     public Task<CostsImportSummary> ImportCostsAsync(string path) =>
         CostsLedgerImport.RunAsync(Writer, PriceTable.Default, path, ImportProgress.Silent);

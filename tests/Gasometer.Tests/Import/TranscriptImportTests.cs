@@ -43,6 +43,29 @@ public sealed class TranscriptImportTests
         Assert.Empty(summary.Unpriced);
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(64)]
+    public async Task HowManySpillFilesHoldTheResponsesChangesNothingStored(int parts)
+    {
+        await using var one = await ImportFixture.CreateAsync();
+        await using var several = await ImportFixture.CreateAsync();
+        var a = await one.ImportTranscriptsAsync(Samples.Transcripts, spillParts: 1);
+        var b = await several.ImportTranscriptsAsync(Samples.Transcripts, spillParts: parts);
+
+        const string Stored = """
+            SELECT session_id || '|' || ended_at_ns || '|' || run_no || '|' || cost_nanos || '|' || increment_nanos || '|' ||
+                   model || '|' || input_tokens || '|' || output_tokens || '|' || cache_read_tokens || '|' || cache_create_tokens || '|' ||
+                   cost_origin || '|' || COALESCE(computed_cost_nanos, '')
+            FROM snapshots ORDER BY session_id, ended_at_ns
+            """;
+        var expected = await one.QueryAsync<string>(Stored);
+        Assert.Equal(19, expected.Count); // one per API response
+        Assert.Equal(expected, await several.QueryAsync<string>(Stored));
+        Assert.Equal((a.Sessions, a.ApiCalls, a.DuplicateLines, a.CostNanos), (b.Sessions, b.ApiCalls, b.DuplicateLines, b.CostNanos));
+        Assert.Equal(a.ByModel, b.ByModel);
+    }
+
     [Fact]
     public async Task SubAgentUsageRollsUpToTheParentSessionWithItsOwnModelPricedSeparately()
     {
