@@ -51,14 +51,15 @@ public sealed class FeedLog(Database database, LiveFeedSettings settings)
     /// NOTIFY's 8,000-byte limit); listeners read the rows themselves.</summary>
     public const string NotifyChannel = "gasometer_feed";
 
-    const int RowsPerInsert = 32;
+    /// <summary>Rows per insert statement, largest first: a write's rows go in as few statements as these make.</summary>
+    static readonly int[] InsertShapes = [32, 8, 1];
     const long PruneEvery = 1_000;
 
     const string AdvanceCounterSql = "UPDATE feed_counter SET last_id = last_id + @count WHERE singleton = 1 RETURNING last_id";
     const string PruneSql = "DELETE FROM feed_events WHERE id <= @upTo";
     const string NotifySql = "SELECT pg_notify(@channel, @id)";
-    static readonly string InsertOneSql = InsertSql(1), InsertManySql = InsertSql(RowsPerInsert);
-    static readonly string[] InsertOneNames = InsertNames(1), InsertManyNames = InsertNames(RowsPerInsert);
+    static readonly string[] InsertSqls = [.. InsertShapes.Select(InsertSql)];
+    static readonly string[][] InsertNameLists = [.. InsertShapes.Select(InsertNames)];
 
     static string InsertSql(int rows) =>
         "INSERT INTO feed_events (id, payload) VALUES " + string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@i{i}, @p{i})"));
@@ -67,9 +68,10 @@ public sealed class FeedLog(Database database, LiveFeedSettings settings)
 
     /// <summary>
     /// Runs inside the writer's transaction (registered with <see cref="IngestFeed.Record"/>). Its statements
-    /// are the connection's prepared ones (<see cref="LedgerCommands.Prepared"/>): rows go in fixed groups of
-    /// <see cref="RowsPerInsert"/> and then one by one, so there are two statement shapes to prepare, not one
-    /// per batch size, and few enough parameters per statement that binding them by name stays cheap.
+    /// are the connection's prepared ones (<see cref="LedgerCommands.Prepared"/>): rows go in the fixed groups of
+    /// <see cref="InsertShapes"/>, so there are three statement shapes to prepare, not one per batch size, a
+    /// small group commit of ten events takes three inserts rather than ten, and few enough parameters per
+    /// statement that binding them by name stays cheap.
     /// </summary>
     public async Task RecordAsync(DbConnection c, DbTransaction tx, IReadOnlyList<AcceptedSnapshot> accepted)
     {
@@ -85,10 +87,9 @@ public sealed class FeedLog(Database database, LiveFeedSettings settings)
         long first = last - payloads.Count + 1;
 
         int start = 0;
-        for (; payloads.Count - start >= RowsPerInsert; start += RowsPerInsert)
-            await InsertAsync(commands.Prepared(InsertManySql, InsertManyNames), first, payloads, start, RowsPerInsert);
-        for (; start < payloads.Count; start++)
-            await InsertAsync(commands.Prepared(InsertOneSql, InsertOneNames), first, payloads, start, 1);
+        for (int shape = 0; shape < InsertShapes.Length; shape++)
+            for (int rows = InsertShapes[shape]; payloads.Count - start >= rows; start += rows)
+                await InsertAsync(commands.Prepared(InsertSqls[shape], InsertNameLists[shape]), first, payloads, start, rows);
 
         // Keep the log bounded: whenever the ids cross a multiple of PruneEvery, drop what falls out
         // of the retained window (about PruneEvery rows at a time, by primary key).

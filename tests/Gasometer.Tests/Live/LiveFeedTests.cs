@@ -283,6 +283,21 @@ public sealed class LiveFeedTests
         Assert.Equal(1_001, await c.ExecuteScalarAsync<long>("SELECT last_id FROM feed_counter"));
     }
 
+    [Theory, BothEngines]
+    public async Task EveryEventOfABatchIsLoggedOnceWhateverInsertShapesItTakes(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var server = await GasometerServer.StartAsync(db);
+        // 43 = 32 + 8 + 1 + 1 + 1: every prepared insert shape of the feed log.
+        var events = Enumerable.Range(0, 43).Select(i => Snapshot("shapes", i, $"{i + 1}"));
+        Assert.Equal(201, (int)(await server.PostJsonAsync("/api/ingest/batch", "[" + string.Join(",", events) + "]")).StatusCode);
+
+        await using var c = await server.Service<Database>().OpenAsync();
+        var rows = (await c.QueryAsync<(long Id, string Payload)>("SELECT id, payload FROM feed_events ORDER BY id")).ToList();
+        Assert.Equal(Ids(1, 43), rows.Select(r => r.Id).ToList());
+        Assert.Equal(43, rows.Select(r => r.Payload).Distinct().Count());
+    }
+
     [Fact]
     public async Task EventPostedToOneInstanceReachesClientsOfAnother()
     {
