@@ -29,7 +29,7 @@ public static class Program
     {
         // Subcommands are recognised only by a literal first word, so a test host's --key=value
         // arguments always reach the web builder untouched.
-        if (args.Length > 0 && args[0] == "import") return await ImportCommand.RunAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "import") return await ImportCommand.RunInterruptibleAsync(args[1..]);
         if (args.Length > 0 && args[0] is "demo" or "simulate") return await Demo.FleetCommandLine.RunAsync(args);
         if (args.Length > 0 && args[0] is "--help" or "-h" or "-?" or "help")
         {

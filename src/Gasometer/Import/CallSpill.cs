@@ -24,6 +24,7 @@ public sealed class CallSpill : IDisposable
 
     public CallSpill(string folder, string name, int parts)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
         this.folder = folder;
         this.name = name;
         writers = new BinaryWriter?[parts];
@@ -76,14 +77,16 @@ public sealed class CallSpill : IDisposable
         }
     }
 
+    /// <summary>Closes and deletes every file, each on its own: one that cannot be flushed (a full disk) still goes.</summary>
     public void Dispose()
     {
         for (int i = 0; i < writers.Length; i++)
         {
-            writers[i]?.Dispose();
+            try { writers[i]?.Dispose(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             writers[i] = null;
             try { File.Delete(PathOf(i)); }
-            catch (IOException) { }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }
 }

@@ -63,6 +63,28 @@ public static class ImportCommand
             await Console.Error.WriteLineAsync($"Cannot import into {database.Description}: {e.Message}");
             return 1;
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Import interrupted. What was stored before it is kept; run it again to finish (nothing is added twice).");
+            return 130;
+        }
+    }
+
+    /// <summary>
+    /// Runs the command with Ctrl+C and SIGTERM cancelling it instead of killing the process, so an
+    /// interrupted import still ends its transaction cleanly and deletes its temporary files.
+    /// </summary>
+    public static async Task<int> RunInterruptibleAsync(string[] args)
+    {
+        using var interrupted = new CancellationTokenSource();
+        void Cancel(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupted.Cancel();
+        }
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Cancel);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Cancel);
+        return await RunAsync(args, ct: interrupted.Token);
     }
 
     static async Task<int> ImportAsync(string[] words, IConfiguration configuration, PriceTable prices, Database database,

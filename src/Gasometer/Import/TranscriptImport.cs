@@ -76,7 +76,7 @@ public static class TranscriptImport
         }
         bytesDone = scan.Bytes;
         progress.Line(Status());
-        scan.MergeCopies();
+        scan.MergeCopies(ct);
         var scanTime = clock.Elapsed;
         long apiCalls = scan.ApiCalls;
 
@@ -102,6 +102,7 @@ public static class TranscriptImport
         sessionsWithUsage = scan.SessionsWithCalls;
         foreach (var (session, sessionCalls) in scan.CallsBySession())
         {
+            ct.ThrowIfCancellationRequested();
             var result = BuildSession(session, sessionCalls, prices, models, unpriced);
             if (batch.Count > 0 && batch.Count + result.Snapshots.Count > ImportBatch.TargetSnapshots) await FlushAsync();
             batch.AddRange(result.Snapshots);

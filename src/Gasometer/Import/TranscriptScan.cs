@@ -57,7 +57,7 @@ public sealed class TranscriptScan : IDisposable
 
     readonly Dictionary<string, int> sessionIndex = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
-    readonly DirectoryInfo spillFolder = Directory.CreateTempSubdirectory("gasometer-import-");
+    readonly DirectoryInfo spillFolder = CreateSpillFolder();
     readonly CallSpill copies, bySession;
 
     /// <param name="parts">how many spill files; <see cref="PartsFor"/> picks it from the corpus size.</param>
@@ -347,11 +347,12 @@ public sealed class TranscriptScan : IDisposable
     /// Second pass, after every file is read: merges each spill file's copies into responses, settles
     /// ties (which needs every session's last activity, known only now) and spills the responses by session.
     /// </summary>
-    public void MergeCopies()
+    public void MergeCopies(CancellationToken ct = default)
     {
         var hasCalls = new bool[Sessions.Count];
         for (int part = 0; part < copies.Parts; part++)
         {
+            ct.ThrowIfCancellationRequested();
             var calls = new Dictionary<string, ApiCall>(StringComparer.Ordinal);
             foreach (var copy in copies.Read(part)) Merge(calls, copy);
             foreach (var call in calls.Values)
@@ -434,9 +435,46 @@ public sealed class TranscriptScan : IDisposable
 
     public void Dispose()
     {
-        copies.Dispose();
-        bySession.Dispose();
-        try { spillFolder.Delete(recursive: true); }
-        catch (IOException) { }
+        try
+        {
+            copies.Dispose();
+            bySession.Dispose();
+        }
+        finally
+        {
+            DeleteFolder(spillFolder);
+        }
+    }
+
+    static void DeleteFolder(DirectoryInfo folder)
+    {
+        try { folder.Delete(recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    const string SpillPrefix = "gasometer-spill-";
+
+    /// <summary>
+    /// A folder named for this process, so a later import can tell one left behind by an import that was
+    /// killed (its process is gone) from one still in use, and delete it.
+    /// </summary>
+    static DirectoryInfo CreateSpillFolder()
+    {
+        foreach (var stale in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(SpillPrefix + "*"))
+            if (int.TryParse(stale.Name[SpillPrefix.Length..].Split('-')[0], out int pid) && !IsRunning(pid)) DeleteFolder(stale);
+        return Directory.CreateTempSubdirectory($"{SpillPrefix}{Environment.ProcessId}-");
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

@@ -225,7 +225,7 @@ sealed class LedgerCommands : IDisposable
         WHERE agent_role = @role AND agent_rig = @rig AND agent_worker = @worker AND hour = @hour
         """;
 
-    const string AnyTranscriptSpendSql = "SELECT 1 FROM transcript_hours LIMIT 1";
+    const string AnyTranscriptSpendSql = "SELECT 1 FROM transcript_hours WHERE transcript_nanos > 0 LIMIT 1";
 
     /// <summary>Transcript spend stored for each of the agent-hours (absent ones have none).</summary>
     public async Task<Dictionary<AgentHour, long>> TranscriptSpendAsync(IReadOnlyList<AgentHour> hours)

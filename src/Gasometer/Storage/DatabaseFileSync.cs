@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using Microsoft.Win32.SafeHandles;
+using System.Runtime.InteropServices;
 
 namespace Gasometer.Storage;
 
@@ -13,15 +12,34 @@ namespace Gasometer.Storage;
 ///
 /// The file is opened once per process and never closed: closing any descriptor of a file drops
 /// every POSIX lock this process holds on it, SQLite's included (the SQLite documentation's "How To
-/// Corrupt" warns of exactly this), so the handle lives as long as the process.
+/// Corrupt" warns of exactly this), so the descriptor lives as long as the process. It is opened with
+/// open(2) itself rather than through .NET, which would also take a whole-file flock that on BSD
+/// systems (macOS) interacts with SQLite's own locks. Elsewhere (Windows) nothing is flushed here.
 /// </summary>
 static class DatabaseFileSync
 {
-    static readonly ConcurrentDictionary<string, SafeFileHandle> kept = new();
+    static readonly Lock gate = new();
+    static readonly Dictionary<string, int> kept = [];
 
     public static void Flush(string path)
     {
-        var handle = kept.GetOrAdd(path, p => File.OpenHandle(p, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-        RandomAccess.FlushToDisk(handle);
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD()) return;
+        int fd;
+        lock (gate)
+        {
+            if (!kept.TryGetValue(path, out fd))
+            {
+                fd = Open(path, 0 /* O_RDONLY: fsync needs no write access */);
+                if (fd < 0) throw new IOException($"Cannot open {path} to flush it (errno {Marshal.GetLastPInvokeError()})");
+                kept[path] = fd;
+            }
+        }
+        if (Fsync(fd) != 0) throw new IOException($"Cannot flush {path} (errno {Marshal.GetLastPInvokeError()})");
     }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    static extern int Fsync(int fd);
 }

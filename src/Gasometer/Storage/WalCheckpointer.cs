@@ -108,7 +108,9 @@ public sealed class WalCheckpointer(Database database, IConfiguration configurat
         try
         {
             var wal = await CheckpointAsync(connection);
-            if (wal.CheckpointedPages > 0) FlushDatabaseFile();
+            // The count is of pages copied since the WAL last started over: only a change means this pass copied any.
+            if (wal.CheckpointedPages != lastCheckpointedPages) FlushDatabaseFile();
+            lastCheckpointedPages = wal.CheckpointedPages;
             if (wal.LogPages > RestartAbovePages) restartDue = true;
             return wal;
         }
@@ -119,6 +121,7 @@ public sealed class WalCheckpointer(Database database, IConfiguration configurat
     }
 
     bool flushFailed;
+    long lastCheckpointedPages;
 
     /// <summary>
     /// Puts the pages the pass copied on disk now, off the writer (see <see cref="DatabaseFileSync"/>).

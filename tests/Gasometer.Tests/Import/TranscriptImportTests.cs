@@ -67,6 +67,28 @@ public sealed class TranscriptImportTests
     }
 
     [Fact]
+    public async Task AnImportDeletesSpillFilesLeftByAnImportWhoseProcessIsGone()
+    {
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        await gone.WaitForExitAsync();
+        var stale = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"gasometer-spill-{gone.Id}-killed"));
+        await File.WriteAllTextAsync(Path.Combine(stale.FullName, "copies-0.bin"), "left behind");
+        var running = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"gasometer-spill-{Environment.ProcessId}-running"));
+        try
+        {
+            await using var db = await ImportFixture.CreateAsync();
+            await db.ImportTranscriptsAsync(Samples.Transcripts);
+            Assert.False(Directory.Exists(stale.FullName));
+            Assert.True(Directory.Exists(running.FullName)); // its process (this one) may still be using it
+        }
+        finally
+        {
+            running.Delete(recursive: true);
+            if (Directory.Exists(stale.FullName)) stale.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SubAgentUsageRollsUpToTheParentSessionWithItsOwnModelPricedSeparately()
     {
         await using var db = await ImportFixture.CreateAsync();
