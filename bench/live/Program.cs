@@ -51,6 +51,7 @@ public static class Program
 
         long total = (long)options.Rate * options.Seconds;
         var histogram = new long[Bins + 1];
+        var warmupHistogram = new long[Bins + 1];
         var clients = new FeedClient[options.Clients];
 
         Console.WriteLine($"Connecting {options.Clients} clients to {address} ...");
@@ -58,26 +59,38 @@ public static class Program
         for (int start = 0; start < clients.Length; start += 50)
         {
             var batch = Enumerable.Range(start, Math.Min(50, clients.Length - start))
-                .Select(async i => clients[i] = await FeedClient.ConnectAsync(address, histogram));
+                .Select(async i => clients[i] = await FeedClient.ConnectAsync(address, histogram, warmupHistogram));
             await Task.WhenAll(batch);
         }
         Console.WriteLine($"Connected in {connectWatch.Elapsed.TotalSeconds:F1} s; server RSS {memory.Sample() / 1024 / 1024} MiB");
 
-        // One warm-up event proves every client is registered before the clock starts.
+        // One event first proves every client is registered before the load starts.
         await PostAsync(http, 0);
-        await UntilAsync(() => clients.All(c => c.Received >= 1), TimeSpan.FromSeconds(60), "warm-up event");
+        await UntilAsync(() => clients.All(c => c.Received >= 1), TimeSpan.FromSeconds(60), "first event");
+        long warmupEvents = (long)options.Rate * options.Warmup;
         Array.Clear(histogram);
-        long idOffset = clients.Length == 0 ? 1 : clients[0].LastId; // the warm-up's feed id; event n then has id idOffset + n
+        Array.Clear(warmupHistogram);
+        FeedClient.WarmupEvents = warmupEvents;
+        long idOffset = (clients.Length == 0 ? 1 : clients[0].LastId) + warmupEvents; // the feed id before the measured events; event n then has id idOffset + n
 
+        // A long-running server has long since compiled its hot paths with the optimizing JIT; under this
+        // load its first seconds (and the clients') still run tier-0 code and fall behind, so one load
+        // generator posts the warm-up and then, without a pause, the measured events, and each phase's
+        // figures are kept apart (by the event number in the worker field) and printed.
         var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        Console.WriteLine($"Posting {options.Rate} events/s for {options.Seconds} s from a separate process ...");
-        var clock = Stopwatch.StartNew();
-        double serverCpuStart = CpuSeconds(server.Id), clientsCpuStart = CpuSeconds(Environment.ProcessId);
+        Console.WriteLine($"Posting {options.Rate} events/s for {options.Warmup} s of warm-up, then {options.Seconds} s measured, from a separate process ...");
+        var clock = new Stopwatch();
+        double serverCpuStart = 0, clientsCpuStart = 0;
         using var sampling = new Timer(_ => memory.Sample(), null, 0, 1000);
-        var load = await RunLoadGeneratorAsync(address, options);
+        var load = await RunLoadGeneratorAsync(address, options, onMeasuring: () =>
+        {
+            clock.Start();
+            serverCpuStart = CpuSeconds(server.Id);
+            clientsCpuStart = CpuSeconds(Environment.ProcessId);
+        });
         var postingTime = clock.Elapsed;
 
-        long expected = total + 1;
+        long expected = 1 + warmupEvents + total;
         bool complete = await UntilAsync(() => clients.All(c => c.Received >= expected || c.Failed is not null), TimeSpan.FromSeconds(60), null);
         var drainTime = clock.Elapsed - postingTime;
         double serverCpu = CpuSeconds(server.Id) - serverCpuStart, clientsCpu = CpuSeconds(Environment.ProcessId) - clientsCpuStart;
@@ -96,10 +109,11 @@ public static class Program
         Console.WriteLine($"storage           {(options.Postgres is null ? "SQLite (synchronous=FULL)" : "PostgreSQL")}");
         Console.WriteLine($"clients           {options.Clients}");
         Console.WriteLine($"events posted     {load.Posted} in {load.Seconds:F1} s ({load.Posted / load.Seconds:F0}/s), {load.Failures} failed");
+        Console.WriteLine($"warm-up           {warmupEvents} events in {options.Warmup} s first: POST p50 {load.WarmupP50} ms, p99 {load.WarmupP99} ms; ingest->client p50 {HistogramPercentile(warmupHistogram, 0.50)} ms, p99 {HistogramPercentile(warmupHistogram, 0.99)} ms");
         Console.WriteLine($"POST latency      p50 {load.P50} ms, p99 {load.P99} ms (measured by the load generator)");
         Console.WriteLine($"deliveries        {deliveries} of {expected * options.Clients} ({(complete ? "all arrived" : "INCOMPLETE")}, last {drainTime.TotalSeconds:F1} s after the last POST)");
         Console.WriteLine($"clients complete  {perfect} of {options.Clients} received every event once, in id order; {outOfOrder} out-of-order or repeated ids; {failed.Count} clients failed");
-        Console.WriteLine($"ids               warm-up {idOffset}, last {lastIdSeen} (expected {idOffset + total})");
+        Console.WriteLine($"ids               before the measured events {idOffset}, last {lastIdSeen} (expected {idOffset + total})");
         Console.WriteLine($"ingest->client    p50 {HistogramPercentile(histogram, 0.50)} ms, p90 {HistogramPercentile(histogram, 0.90)} ms, p99 {HistogramPercentile(histogram, 0.99)} ms, p99.9 {HistogramPercentile(histogram, 0.999)} ms, max {HistogramPercentile(histogram, 1.0)} ms");
         Console.WriteLine($"CPU               server {serverCpu:F1} s ({serverCpu / wall:F2} cores), clients {clientsCpu:F1} s ({clientsCpu / wall:F2} cores), load generator {load.CpuSeconds:F1} s ({load.CpuSeconds / wall:F2} cores) over {wall:F1} s");
         Console.WriteLine($"server memory     RSS peak {memory.PeakBytes / 1024 / 1024} MiB, at end {memory.LastBytes / 1024 / 1024} MiB (before clients {memory.FirstBytes / 1024 / 1024} MiB)");
@@ -120,41 +134,54 @@ public static class Program
     /// <summary>
     /// The load generator runs as its own process, as the hooks of a real fleet would: in the clients'
     /// process its requests waited behind a thousand receive loops, and POST latency measured that.
+    /// It prints "measuring" when the warm-up's events are all sent, then one line of figures.
     /// </summary>
-    static async Task<LoadResult> RunLoadGeneratorAsync(Uri address, Options options)
+    static async Task<LoadResult> RunLoadGeneratorAsync(Uri address, Options options, Action onMeasuring)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var a in new[] { "post", address.ToString(), options.Rate.ToString(CultureInfo.InvariantCulture), options.Seconds.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { "post", address.ToString(), options.Rate.ToString(CultureInfo.InvariantCulture), options.Warmup.ToString(CultureInfo.InvariantCulture), options.Seconds.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         using var poster = Process.Start(start) ?? throw new InvalidOperationException("Could not start the load generator");
-        string output = await poster.StandardOutput.ReadToEndAsync();
+        string? line, last = null;
+        while ((line = await poster.StandardOutput.ReadLineAsync()) is not null)
+        {
+            if (line == "measuring") onMeasuring();
+            else last = line;
+        }
         await poster.WaitForExitAsync();
-        var f = output.Trim().Split(' ');
-        if (poster.ExitCode != 0 || f.Length != 6) throw new InvalidOperationException("Load generator failed: " + output);
+        var f = (last ?? "").Trim().Split(' ');
+        if (poster.ExitCode != 0 || f.Length != 8) throw new InvalidOperationException("Load generator failed: " + last);
         return new LoadResult(long.Parse(f[0], CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture),
             double.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture),
-            long.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture));
+            long.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture),
+            long.Parse(f[6], CultureInfo.InvariantCulture), long.Parse(f[7], CultureInfo.InvariantCulture));
     }
 
-    sealed record LoadResult(long Posted, int Failures, double Seconds, long P50, long P99, double CpuSeconds);
+    sealed record LoadResult(long Posted, int Failures, double Seconds, long P50, long P99, double CpuSeconds, long WarmupP50, long WarmupP99);
 
-    /// <summary>LiveBench post URL RATE SECONDS: posts events 1..RATE*SECONDS at a steady rate, prints one line of figures.</summary>
+    /// <summary>
+    /// LiveBench post URL RATE WARMUP SECONDS: posts events 1..RATE*(WARMUP+SECONDS) at a steady rate,
+    /// prints "measuring" when the warm-up's are sent, then one line of figures for the measured ones
+    /// (count, failures, seconds, POST p50 and p99, CPU) and the warm-up's POST p50 and p99.
+    /// </summary>
     static async Task<int> PostLoadAsync(string[] args)
     {
         var address = new Uri(args[1]);
-        int rate = int.Parse(args[2], CultureInfo.InvariantCulture), seconds = int.Parse(args[3], CultureInfo.InvariantCulture);
+        int rate = int.Parse(args[2], CultureInfo.InvariantCulture);
+        long warmup = (long)rate * int.Parse(args[3], CultureInfo.InvariantCulture);
+        long total = warmup + (long)rate * int.Parse(args[4], CultureInfo.InvariantCulture);
         ThreadPool.SetMinThreads(64, 64);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        long total = (long)rate * seconds;
         var latencies = new long[total + 1];
         int failures = 0;
         var posts = new List<Task>((int)total);
         var clock = Stopwatch.StartNew();
-        double cpuStart = CpuSeconds(Environment.ProcessId);
+        var measured = new Stopwatch();
+        double cpuStart = 0;
         long next = 1;
         while (next <= total)
         {
@@ -162,19 +189,27 @@ public static class Program
             for (; next <= Math.Min(due, total); next++)
             {
                 long n = next;
+                if (n == warmup + 1)
+                {
+                    measured.Start();
+                    cpuStart = CpuSeconds(Environment.ProcessId);
+                    Console.WriteLine("measuring");
+                }
                 posts.Add(Task.Run(async () =>
                 {
                     try { latencies[n] = await PostAsync(http, n); }
-                    catch (Exception) { Interlocked.Increment(ref failures); }
+                    catch (Exception) { if (n > warmup) Interlocked.Increment(ref failures); }
                 }));
             }
             await Task.Delay(1);
         }
         await Task.WhenAll(posts);
-        var elapsed = clock.Elapsed.TotalSeconds;
+        var elapsed = measured.Elapsed.TotalSeconds;
         double cpu = CpuSeconds(Environment.ProcessId) - cpuStart;
+        var measuredLatencies = latencies.Skip(1 + (int)warmup).ToList();
+        var warmupLatencies = latencies.Skip(1).Take((int)warmup).DefaultIfEmpty().ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{total} {failures} {elapsed:F3} {Percentile(latencies.Skip(1), 0.50)} {Percentile(latencies.Skip(1), 0.99)} {cpu:F2}"));
+            $"{total - warmup} {failures} {elapsed:F3} {Percentile(measuredLatencies, 0.50)} {Percentile(measuredLatencies, 0.99)} {cpu:F2} {Percentile(warmupLatencies, 0.50)} {Percentile(warmupLatencies, 0.99)}"));
         return 0;
     }
 
@@ -262,7 +297,7 @@ public static class Program
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    sealed record Options(string Server, int Clients, int Rate, int Seconds, string? Postgres)
+    sealed record Options(string Server, int Clients, int Rate, int Seconds, int Warmup, string? Postgres)
     {
         public static Options Parse(string[] args)
         {
@@ -276,6 +311,7 @@ public static class Program
                 int.Parse(Value("--clients") ?? "1000", CultureInfo.InvariantCulture),
                 int.Parse(Value("--rate") ?? "500", CultureInfo.InvariantCulture),
                 int.Parse(Value("--seconds") ?? "60", CultureInfo.InvariantCulture),
+                int.Parse(Value("--warmup") ?? "15", CultureInfo.InvariantCulture),
                 Value("--postgres"));
         }
     }
@@ -312,13 +348,14 @@ public static class Program
         static readonly byte[] WorkerKey = "\"worker\":\""u8.ToArray();
 
         readonly ClientWebSocket socket;
-        readonly long[] histogram;
+        readonly long[] histogram, warmupHistogram;
         long received;
 
-        FeedClient(ClientWebSocket socket, long[] histogram)
+        FeedClient(ClientWebSocket socket, long[] histogram, long[] warmupHistogram)
         {
             this.socket = socket;
             this.histogram = histogram;
+            this.warmupHistogram = warmupHistogram;
         }
 
         public long Received => Volatile.Read(ref received);
@@ -326,12 +363,16 @@ public static class Program
         public long OutOfOrder { get; private set; }
         public string? Failed { get; private set; }
 
-        public static async Task<FeedClient> ConnectAsync(Uri server, long[] histogram)
+        /// <summary>Events numbered up to this are the warm-up's, recorded in their own histogram.</summary>
+        public static long WarmupEvents;
+
+        public static async Task<FeedClient> ConnectAsync(Uri server, long[] histogram, long[] warmupHistogram)
         {
             var socket = new ClientWebSocket();
+            socket.Options.SetBuffer(16 * 1024, 4 * 1024); // a fan-out tick of a busy feed (a dozen messages) in one read
             var uri = new UriBuilder(server) { Scheme = "ws", Path = "/ws/live" }.Uri;
             await socket.ConnectAsync(uri, CancellationToken.None);
-            var client = new FeedClient(socket, histogram);
+            var client = new FeedClient(socket, histogram, warmupHistogram);
             var buffer = new byte[4096];
             var first = await socket.ReceiveAsync(buffer, CancellationToken.None);
             var text = Encoding.UTF8.GetString(buffer, 0, first.Count);
@@ -382,7 +423,7 @@ public static class Program
                 && Utf8Parser.TryParse(worker[(separator + 1)..], out long sentAt, out _))
             {
                 long micros = (long)(Stopwatch.GetElapsedTime(sentAt, now).TotalMicroseconds);
-                Interlocked.Increment(ref histogram[Math.Clamp(micros / MicrosPerBin, 0, Bins)]);
+                Interlocked.Increment(ref (n <= WarmupEvents ? warmupHistogram : histogram)[Math.Clamp(micros / MicrosPerBin, 0, Bins)]);
             }
             Interlocked.Increment(ref received);
         }
