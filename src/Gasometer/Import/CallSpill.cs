@@ -36,6 +36,18 @@ public sealed class CallSpill : IDisposable
 
     public void Add(int part, in UsageCopy copy)
     {
+        try
+        {
+            Write(part, copy);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TempFilesException(folder, e);
+        }
+    }
+
+    void Write(int part, in UsageCopy copy)
+    {
         var w = writers[part] ??= new BinaryWriter(new FileStream(PathOf(part), FileMode.CreateNew, FileAccess.Write,
             FileShare.None, 1 << 14));
         w.Write(copy.Key);
@@ -57,8 +69,15 @@ public sealed class CallSpill : IDisposable
     public IEnumerable<UsageCopy> Read(int part)
     {
         if (writers[part] is not { } w) yield break;
-        w.Dispose();
         writers[part] = null;
+        try
+        {
+            w.Dispose(); // writes what is still buffered
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TempFilesException(folder, e);
+        }
         using (var r = new BinaryReader(new FileStream(PathOf(part), FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16,
                    FileOptions.SequentialScan | FileOptions.DeleteOnClose)))
         {
@@ -90,3 +109,7 @@ public sealed class CallSpill : IDisposable
         }
     }
 }
+
+/// <summary>The import's temporary files could not be written (no space, no permission): a clear message, not a crash.</summary>
+public sealed class TempFilesException(string folder, Exception inner)
+    : IOException($"Cannot write the import's temporary files in {folder}: {inner.Message.TrimEnd('.')}. Free some space there, or point TMPDIR at a writable folder with room.", inner);

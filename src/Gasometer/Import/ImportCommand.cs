@@ -57,6 +57,11 @@ public static class ImportCommand
             await Console.Error.WriteLineAsync($"Import stopped: its next write {e.Message}. What was stored before it is kept, and re-running adds nothing twice.");
             return 1;
         }
+        catch (TempFilesException e)
+        {
+            await Console.Error.WriteLineAsync($"Import stopped: {e.Message} What was stored before it is kept; run it again to finish (nothing is added twice).");
+            return 1;
+        }
         catch (System.Data.Common.DbException e)
         {
             // "file is not a database" alone does not say which file.

@@ -460,9 +460,16 @@ public sealed class TranscriptScan : IDisposable
     /// </summary>
     static DirectoryInfo CreateSpillFolder()
     {
-        foreach (var stale in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(SpillPrefix + "*"))
-            if (int.TryParse(stale.Name[SpillPrefix.Length..].Split('-')[0], out int pid) && !IsRunning(pid)) DeleteFolder(stale);
-        return Directory.CreateTempSubdirectory($"{SpillPrefix}{Environment.ProcessId}-");
+        try
+        {
+            foreach (var stale in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(SpillPrefix + "*"))
+                if (int.TryParse(stale.Name[SpillPrefix.Length..].Split('-')[0], out int pid) && !IsRunning(pid)) DeleteFolder(stale);
+            return Directory.CreateTempSubdirectory($"{SpillPrefix}{Environment.ProcessId}-");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TempFilesException(Path.GetTempPath(), e);
+        }
     }
 
     static bool IsRunning(int pid)
