@@ -70,16 +70,18 @@ public sealed class CallSpill : IDisposable
     {
         if (writers[part] is not { } w) yield break;
         writers[part] = null;
+        BinaryReader r;
         try
         {
             w.Dispose(); // writes what is still buffered
+            r = new BinaryReader(new FileStream(PathOf(part), FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16,
+                FileOptions.SequentialScan | FileOptions.DeleteOnClose));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new TempFilesException(folder, e);
         }
-        using (var r = new BinaryReader(new FileStream(PathOf(part), FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16,
-                   FileOptions.SequentialScan | FileOptions.DeleteOnClose)))
+        using (r)
         {
             while (r.BaseStream.Position < r.BaseStream.Length)
             {
@@ -110,6 +112,6 @@ public sealed class CallSpill : IDisposable
     }
 }
 
-/// <summary>The import's temporary files could not be written (no space, no permission): a clear message, not a crash.</summary>
+/// <summary>The import's temporary files could not be written or read back (no space, no permission, removed): a clear message, not a crash.</summary>
 public sealed class TempFilesException(string folder, Exception inner)
-    : IOException($"Cannot write the import's temporary files in {folder}: {inner.Message.TrimEnd('.')}. Free some space there, or point TMPDIR at a writable folder with room.", inner);
+    : IOException($"Cannot use the import's temporary files in {folder}: {inner.Message.TrimEnd('.')}. Make sure the folder exists, is writable and has room (about 1% of the transcripts), or point TMPDIR at one that does.", inner);

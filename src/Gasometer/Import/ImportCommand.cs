@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gasometer.Ingest;
 using Gasometer.Money;
 using Gasometer.Pricing;
@@ -77,19 +78,26 @@ public static class ImportCommand
 
     /// <summary>
     /// Runs the command with Ctrl+C and SIGTERM cancelling it instead of killing the process, so an
-    /// interrupted import still ends its transaction cleanly and deletes its temporary files.
+    /// interrupted import still ends its transaction cleanly and deletes its temporary files. A second
+    /// signal kills it at once (say while SQLite waits for another writer's lock); nothing committed
+    /// is lost then either, and the next import deletes the temporary files.
     /// </summary>
     public static async Task<int> RunInterruptibleAsync(string[] args)
     {
         using var interrupted = new CancellationTokenSource();
-        void Cancel(System.Runtime.InteropServices.PosixSignalContext context)
+        int exitCode = 130;
+        void Cancel(PosixSignalContext context)
         {
+            if (interrupted.IsCancellationRequested) return; // the second: the signal's default action
             context.Cancel = true;
+            exitCode = context.Signal == PosixSignal.SIGTERM ? 143 : 130; // 128 + the signal's number, as shells report it
+            Console.Error.WriteLine("Stopping the import (press Ctrl+C again to quit at once) ...");
             interrupted.Cancel();
         }
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Cancel);
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Cancel);
-        return await RunAsync(args, ct: interrupted.Token);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        int code = await RunAsync(args, ct: interrupted.Token);
+        return code == 130 ? exitCode : code;
     }
 
     static async Task<int> ImportAsync(string[] words, IConfiguration configuration, PriceTable prices, Database database,

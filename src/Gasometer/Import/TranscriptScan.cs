@@ -57,14 +57,14 @@ public sealed class TranscriptScan : IDisposable
 
     readonly Dictionary<string, int> sessionIndex = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
-    readonly DirectoryInfo spillFolder = CreateSpillFolder();
+    readonly SpillFolder spillFolder = SpillFolder.Create();
     readonly CallSpill copies, bySession;
 
     /// <param name="parts">how many spill files; <see cref="PartsFor"/> picks it from the corpus size.</param>
     public TranscriptScan(int parts = 1)
     {
-        copies = new CallSpill(spillFolder.FullName, "copies", parts);
-        bySession = new CallSpill(spillFolder.FullName, "sessions", parts);
+        copies = new CallSpill(spillFolder.Folder.FullName, "copies", parts);
+        bySession = new CallSpill(spillFolder.Folder.FullName, "sessions", parts);
     }
 
     public static int PartsFor(long corpusBytes) => (int)Math.Clamp(corpusBytes / BytesPerPart + 1, 1, MaxParts);
@@ -442,46 +442,7 @@ public sealed class TranscriptScan : IDisposable
         }
         finally
         {
-            DeleteFolder(spillFolder);
-        }
-    }
-
-    static void DeleteFolder(DirectoryInfo folder)
-    {
-        try { folder.Delete(recursive: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-    }
-
-    const string SpillPrefix = "gasometer-spill-";
-
-    /// <summary>
-    /// A folder named for this process, so a later import can tell one left behind by an import that was
-    /// killed (its process is gone) from one still in use, and delete it.
-    /// </summary>
-    static DirectoryInfo CreateSpillFolder()
-    {
-        try
-        {
-            foreach (var stale in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(SpillPrefix + "*"))
-                if (int.TryParse(stale.Name[SpillPrefix.Length..].Split('-')[0], out int pid) && !IsRunning(pid)) DeleteFolder(stale);
-            return Directory.CreateTempSubdirectory($"{SpillPrefix}{Environment.ProcessId}-");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TempFilesException(Path.GetTempPath(), e);
-        }
-    }
-
-    static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return false;
+            spillFolder.Dispose();
         }
     }
 }

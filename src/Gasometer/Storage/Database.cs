@@ -58,7 +58,10 @@ public sealed class Database : IAsyncDisposable
     /// every event; parsing and planning each of them every time held single-event ingest below 500
     /// events/s with a POST p50 of half a second (bench/live --clients 0 at 500/s: p50 563 ms; 9 ms
     /// with this). A connection string that sets Max Auto Prepare keeps its own value (0 turns it off,
-    /// as PgBouncer in transaction mode before 1.21 needs).
+    /// as a PgBouncer in transaction mode needs when its max_prepared_statements is 0, the default
+    /// before 1.24). A newer instance's migration that changes a table an older instance still running
+    /// uses can make a prepared statement of each of its connections fail once ("cached plan must not
+    /// change result type") before it is prepared again.
     /// </summary>
     public const int AutoPreparedStatements = 64;
 

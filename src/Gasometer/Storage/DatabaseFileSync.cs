@@ -29,13 +29,16 @@ static class DatabaseFileSync
         {
             if (!kept.TryGetValue(path, out fd))
             {
-                fd = Open(path, 0 /* O_RDONLY: fsync needs no write access */);
+                fd = Open(path, CloseOnExec); // read-only: fsync needs no write access
                 if (fd < 0) throw new IOException($"Cannot open {path} to flush it (errno {Marshal.GetLastPInvokeError()})");
                 kept[path] = fd;
             }
         }
         if (Fsync(fd) != 0) throw new IOException($"Cannot flush {path} (errno {Marshal.GetLastPInvokeError()})");
     }
+
+    /// <summary>O_RDONLY | O_CLOEXEC: a child process never inherits the descriptor.</summary>
+    static int CloseOnExec => OperatingSystem.IsMacOS() ? 0x1000000 : OperatingSystem.IsFreeBSD() ? 0x100000 : 0x80000;
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);

@@ -51,6 +51,12 @@ public static class Migrations
                 if (upToVersion is { } max && migration.Version > max) break;
                 if (applied.Contains(migration.Version)) continue;
                 await using var tx = await connection.BeginTransactionAsync(ct);
+                // Asked again inside the write transaction (SQLite: BEGIN IMMEDIATE, so one process at a
+                // time): a server and an import started together on a new file both read "not applied"
+                // above, and the second then failed on "table snapshots already exists".
+                if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations WHERE version = @Version",
+                        new { migration.Version }, tx) > 0)
+                    continue;
                 await connection.ExecuteAsync(migration.Sql, transaction: tx);
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)",

@@ -164,7 +164,11 @@ public sealed class WalCheckpointer(Database database, IConfiguration configurat
             await SetBusyTimeoutAsync(writer, RestartWaitMs);
             var (busy, state) = await RunAsync(writer, "RESTART");
             if (busy) logger.LogDebug("WAL restart put off: a reader is still on {Pages} pages of it", state.LogPages);
-            else logger.LogDebug("WAL started over after {Pages} pages", state.LogPages);
+            else
+            {
+                logger.LogDebug("WAL started over after {Pages} pages", state.LogPages);
+                lastCheckpointedPages = -1; // counts start again from the WAL's new start: the next pass always flushes
+            }
         }
         finally
         {

@@ -67,24 +67,49 @@ public sealed class TranscriptImportTests
     }
 
     [Fact]
-    public async Task AnImportDeletesSpillFilesLeftByAnImportWhoseProcessIsGone()
+    public async Task AnImportDeletesSpillFoldersWhoseLockNobodyHoldsAndLeavesThoseInUse()
     {
-        using var gone = System.Diagnostics.Process.Start("true")!;
-        await gone.WaitForExitAsync();
-        var stale = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"gasometer-spill-{gone.Id}-killed"));
-        await File.WriteAllTextAsync(Path.Combine(stale.FullName, "copies-0.bin"), "left behind");
-        var running = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"gasometer-spill-{Environment.ProcessId}-running"));
+        string Folder(string name)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"{SpillFolder.Prefix}test-{name}-{Guid.NewGuid():N}"));
+            File.WriteAllText(Path.Combine(folder.FullName, "copies-0.bin"), "spilled");
+            return folder.FullName;
+        }
+        var killed = Folder("killed"); // its import is gone: the lock file is there, nobody holds it
+        File.WriteAllText(Path.Combine(killed, SpillFolder.LockName), "");
+        var running = Folder("running"); // an import (here, this test) holds its lock
+        using var held = new FileStream(Path.Combine(running, SpillFolder.LockName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        var starting = Folder("starting"); // no lock file yet: an import between making the folder and its lock
         try
         {
             await using var db = await ImportFixture.CreateAsync();
             await db.ImportTranscriptsAsync(Samples.Transcripts);
-            Assert.False(Directory.Exists(stale.FullName));
-            Assert.True(Directory.Exists(running.FullName)); // its process (this one) may still be using it
+
+            Assert.False(Directory.Exists(killed));
+            Assert.True(File.Exists(Path.Combine(running, "copies-0.bin")));
+            Assert.True(File.Exists(Path.Combine(starting, "copies-0.bin")));
+            Assert.DoesNotContain(Directory.EnumerateDirectories(Path.GetTempPath(), SpillFolder.Prefix + "*"),
+                d => !Path.GetFileName(d).StartsWith(SpillFolder.Prefix + "test-", StringComparison.Ordinal) && IsFree(d));
         }
         finally
         {
-            running.Delete(recursive: true);
-            if (Directory.Exists(stale.FullName)) stale.Delete(recursive: true);
+            held.Dispose();
+            foreach (var folder in new[] { killed, running, starting })
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Whether nobody holds the spill folder's lock (its import has finished or is gone).</summary>
+    static bool IsFree(string folder)
+    {
+        try
+        {
+            using var _ = new FileStream(Path.Combine(folder, SpillFolder.LockName), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

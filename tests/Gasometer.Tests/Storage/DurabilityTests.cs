@@ -46,6 +46,31 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task AMigrationAnotherProcessAppliedWhileThisOneWaitedIsNotAppliedTwice()
+    {
+        // A server and an import started at once: both read "not applied", the second waited for the
+        // first's write transaction and then failed on "table ... already exists".
+        await using var db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        var latest = Migrations.For(Engine.Sqlite)[^1];
+        await using (var older = db.Open())
+            await Migrations.ApplyAsync(older, upToVersion: latest.Version - 1);
+
+        await using var first = db.Open();
+        await using var other = await first.OpenAsync();
+        await using var tx = await other.BeginTransactionAsync(); // holds the write lock, as the first process's migration does
+        await using var second = db.Open();
+        var waiting = Task.Run(() => Migrations.ApplyAsync(second));
+        await Task.Delay(1_000); // it has read what is applied and waits for the lock
+        await other.ExecuteAsync(latest.Sql, transaction: tx);
+        await other.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, 'now')",
+            new { latest.Version, latest.Name }, tx);
+        await tx.CommitAsync();
+
+        Assert.Equal(0, await waiting);
+        Assert.Equal(latest.Version, await Migrations.CurrentVersionAsync(other));
+    }
+
+    [Fact]
     public async Task ABrokenStorageAnswersDatabaseErrorAndPublishesNothing()
     {
         await using var db = await TestDatabase.CreateAsync(Engine.Sqlite);
