@@ -149,6 +149,7 @@ public sealed class LiveHub(Database database, IngestFeed ingestFeed, IHostAppli
 
     async Task CatchUpAsync(CancellationToken ct)
     {
+        if (Volatile.Read(ref clients).Length == 0 && await SkipUnwatchedAsync(ct)) return;
         while (true)
         {
             tailConnection ??= await database.OpenAsync(ct);
@@ -157,6 +158,23 @@ public sealed class LiveHub(Database database, IngestFeed ingestFeed, IHostAppli
             if (page.Count == 0) return;
             Broadcast(page);
             if (page.Count < PageSize) return;
+        }
+    }
+
+    /// <summary>
+    /// With nobody connected (the usual case), moves past the newest id without reading the payloads
+    /// nobody would be sent. Decided under the lock, so a client registering meanwhile either finds the
+    /// new position (and gets anything before it through ?since=) or makes this read the log as usual.
+    /// </summary>
+    async Task<bool> SkipUnwatchedAsync(CancellationToken ct)
+    {
+        tailConnection ??= await database.OpenAsync(ct);
+        long newest = await FeedLog.LastIdAsync(tailConnection, ct);
+        lock (gate)
+        {
+            if (clients.Length > 0) return false;
+            delivered = Math.Max(delivered, newest);
+            return true;
         }
     }
 
