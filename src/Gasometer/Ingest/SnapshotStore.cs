@@ -33,8 +33,7 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
 
         // Sessions are locked (PostgreSQL) in sorted order before anything of theirs is read.
         if (database.SessionLockSql is { } lockSql)
-            foreach (var sessionId in bySession.Keys)
-                await connection.ExecuteAsync(lockSql, new { SessionId = sessionId }, tx);
+            await connection.ExecuteAsync(lockSql, new { Keys = bySession.Keys.ToArray() }, tx);
         var states = await commands.SessionStatesAsync([.. bySession.Keys]);
 
         foreach (var (sessionId, series) in bySession)
@@ -56,7 +55,7 @@ public sealed class SnapshotStore(Database database, RollupZones zones)
         // Agent-hours are locked (PostgreSQL) after sessions, in sorted order, by every writer: a hook
         // write and a transcript import of the same hour cannot both miss each other's spend.
         await rollup.FlushAsync(commands, database.AgentHourLockSql is { } hourLockSql
-            ? hour => connection.ExecuteAsync(hourLockSql, new { Key = hour.LockKey }, tx)
+            ? hours => connection.ExecuteAsync(hourLockSql, new { Keys = hours.Select(h => h.LockKey).ToArray() }, tx)
             : null);
         return accepted;
     }

@@ -89,16 +89,15 @@ public sealed class SpendRollup(RollupZones zones)
             beads_closed = spend_rollup.beads_closed + excluded.beads_closed
         """;
 
-    /// <param name="lockAgentHour">Serializes writers of one agent-hour (PostgreSQL); null where one writer is the rule.</param>
-    internal async Task FlushAsync(LedgerCommands commands, Func<AgentHour, Task>? lockAgentHour = null)
+    /// <param name="lockAgentHours">Serializes writers of the agent-hours, given in sorted order (PostgreSQL); null where one writer is the rule.</param>
+    internal async Task FlushAsync(LedgerCommands commands, Func<List<AgentHour>, Task>? lockAgentHours = null)
     {
         // First, so that a write past the ceiling stops before any rollup row could overflow.
         if (boundSpend != 0 || !boundCounters.IsZero) await commands.AddToTotalsAsync(boundSpend, boundCounters);
         boundSpend = 0;
         boundCounters = default;
         var hours = overlap.Touched();
-        if (lockAgentHour is not null)
-            foreach (var hour in hours) await lockAgentHour(hour);
+        if (lockAgentHours is not null && hours.Count > 0) await lockAgentHours(hours);
         await overlap.LoadAsync(commands, hours);
 
         // Before this write's buckets are added: the other sources' spend already stored in an hour

@@ -95,16 +95,18 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
-    /// Serializes writers of one session across server instances sharing a PostgreSQL database.
+    /// Serializes writers of the sessions in @Keys across server instances sharing a PostgreSQL
+    /// database, taking their locks in the array's order (unnest yields the elements in order and
+    /// each row's lock is taken as the row is produced) in one round trip instead of one per session.
     /// SQLite needs nothing: a write transaction already holds the database's single write lock.
     /// </summary>
     public string? SessionLockSql => Engine == Engine.Postgres
-        ? "SELECT pg_advisory_xact_lock(hashtextextended(@SessionId, 0))"
+        ? "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(@Keys) AS k"
         : null;
 
-    /// <summary>The same for one agent's hour (see Ingest.SourceOverlap); its own hash seed keeps it apart from sessions.</summary>
+    /// <summary>The same for agents' hours (see Ingest.SourceOverlap); its own hash seed keeps them apart from sessions.</summary>
     public string? AgentHourLockSql => Engine == Engine.Postgres
-        ? "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 1))"
+        ? "SELECT pg_advisory_xact_lock(hashtextextended(k, 1)) FROM unnest(@Keys) AS k"
         : null;
 
     /// <summary>
